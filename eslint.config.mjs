@@ -1,0 +1,28 @@
+// One lint config for the workspace; package boundaries are enforced here (see docs in README).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const forbid = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/.next/**', '**/dist/**', '**/build/**', '**/*.config.*', '**/next-env.d.ts', 'e2e/artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  { files: ['packages/protocol/**'], rules: forbid(['@podscope/*', 'node:*', 'fs', 'path', 'react'], 'protocol is shared by every side: no Node, DOM-framework or podscope imports') },
+  { files: ['apps/web/**'], rules: forbid(['@podscope/agent', '@podscope/bpf', '@podscope/server', '@podscope/agent/*', '@podscope/bpf/*', '@podscope/server/*'], 'web may import only @podscope/protocol') },
+  { files: ['apps/server/**'], rules: forbid(['@podscope/agent', '@podscope/bpf', '@podscope/web', '@podscope/agent/*', '@podscope/bpf/*'], 'the hub talks to agents over the protocol only') },
+  { files: ['packages/bpf/**'], rules: forbid(['@podscope/agent', '@podscope/server', '@podscope/web'], 'bpf is below the agent') },
+  { files: ['packages/agent/**'], rules: forbid(['@podscope/server', '@podscope/web'], 'the agent talks to the hub over the protocol only') },
+  { files: ['e2e/**'], rules: forbid(['@podscope/agent', '@podscope/bpf', '@podscope/server', '@podscope/web'], 'e2e starts the real apps; it imports only protocol types') },
+);

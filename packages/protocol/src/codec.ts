@@ -1,0 +1,37 @@
+import { Packr, Unpackr } from 'msgpackr';
+import type { z } from 'zod';
+import { AgentToHub, ClientToHub, HubToAgent, HubToClient } from './messages.ts';
+import type { ErrorEnvelope } from './errors.ts';
+import { formatZodError } from './errors.ts';
+import { PROTOCOL_VERSION } from './version.ts';
+
+// Frames are MessagePack; `useRecords` writes each repeated event shape once per frame, so a batch of
+// same-gadget events costs little more than its values.
+const packr = new Packr({ useRecords: true, moreTypes: false, int64AsType: 'number' });
+const unpackr = new Unpackr({ useRecords: true, int64AsType: 'number' });
+
+export function encodeFrame(message: AgentToHub | HubToAgent | ClientToHub | HubToClient): Uint8Array {
+  return packr.pack(message);
+}
+
+export type Decoded<T> = { ok: true; message: T } | { ok: false; error: ErrorEnvelope };
+
+function decodeWith<T>(schema: z.ZodType<T>, data: Uint8Array | ArrayBuffer): Decoded<T> {
+  let raw: unknown;
+  try {
+    raw = unpackr.unpack(data instanceof Uint8Array ? data : new Uint8Array(data));
+  } catch (err) {
+    return { ok: false, error: { code: 'bad_frame', message: `undecodable frame: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+  if (typeof raw === 'object' && raw !== null && 'v' in raw && raw.v !== PROTOCOL_VERSION) {
+    return { ok: false, error: { code: 'version_mismatch', message: `protocol version ${String(raw.v)} is not ${PROTOCOL_VERSION}` } };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: { code: 'bad_frame', message: `malformed message: ${formatZodError(parsed.error)}` } };
+  return { ok: true, message: parsed.data };
+}
+
+export const decodeAgentToHub = (data: Uint8Array | ArrayBuffer): Decoded<AgentToHub> => decodeWith(AgentToHub, data);
+export const decodeHubToAgent = (data: Uint8Array | ArrayBuffer): Decoded<HubToAgent> => decodeWith(HubToAgent, data);
+export const decodeClientToHub = (data: Uint8Array | ArrayBuffer): Decoded<ClientToHub> => decodeWith(ClientToHub, data);
+export const decodeHubToClient = (data: Uint8Array | ArrayBuffer): Decoded<HubToClient> => decodeWith(HubToClient, data);
