@@ -13,8 +13,8 @@ describe('frame codec', () => {
       node: 'n1',
       seq: 7,
       events: [
-        { timestamp: 1_700_000_000_123_456_789, 'proc.comm': 'ls', 'proc.pid': 42, args: 'ls /', args_truncated: false, 'k8s.podName': null },
-        { timestamp: 1_700_000_000_223_456_789, 'proc.comm': 'sh', 'proc.pid': 43, args: 'sh -c x', args_truncated: true, 'k8s.podName': 'web-1' },
+        { timestamp: 1_700_000_000_123_456_768, 'proc.comm': 'ls', 'proc.pid': 42, args: 'ls /', args_truncated: false, 'k8s.podName': null },
+        { timestamp: 1_700_000_000_223_456_768, 'proc.comm': 'sh', 'proc.pid': 43, args: 'sh -c x', args_truncated: true, 'k8s.podName': 'web-1' },
       ],
     };
     const decoded = decodeAgentToHub(encodeFrame(msg));

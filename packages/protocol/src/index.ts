@@ -5,3 +5,4 @@ export * from './gadget.ts';
 export * from './target.ts';
 export * from './messages.ts';
 export * from './codec.ts';
+export * from './filter/index.ts';
