@@ -4,3 +4,4 @@ export { compileFilter, type CompiledFilter, type FilterResult, type EventPredic
 export { parseCidr, cidrContains, parseBytesLiteral, parseDurationLiteral } from './literals.ts';
 export { findUnsafeRegexConstruct } from './safeRegex.ts';
 export { nearestNames } from './suggest.ts';
+export { resolveColumns, parseSortSpec, compareBySortKeys, type SortKey, type ColumnsResult, type SortResult } from './columns.ts';
