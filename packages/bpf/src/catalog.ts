@@ -1,0 +1,62 @@
+/** The gadgets this package ships: manifest + compiled object, with metadata read from BTF. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PodscopeError, type FieldMeta, type GadgetMeta } from '@podscope/protocol';
+import type { GadgetManifest } from './spec/gadgetManifest.ts';
+import { gadgetMeta, readGadgetSpec, type GadgetSpec } from './spec/gadgetSpec.ts';
+import { manifest as traceExec } from '../gadgets/trace_exec/gadget.ts';
+
+export interface BpfGadget {
+  meta: GadgetMeta;
+}
+
+const manifests: readonly GadgetManifest[] = [traceExec];
+
+/** Where build-gadgets.sh writes objects; overridable for packaged installs. */
+export const buildDir = process.env['PODSCOPE_BPF_BUILD_DIR'] ?? fileURLToPath(new URL('../build', import.meta.url));
+
+export function objectPathOf(name: string): string {
+  return join(buildDir, `${name}.bpf.o`);
+}
+
+/** Without a build, metadata falls back to what the manifest names, and the gadget is marked unavailable. */
+function manifestOnlyFields(m: GadgetManifest): FieldMeta[] {
+  const own: FieldMeta[] = [];
+  for (const [path, ann] of Object.entries(m.fields)) {
+    if (ann.hidden === true) continue;
+    own.push({ name: ann.name ?? path, type: ann.type ?? 'string', description: ann.description ?? path, defaultVisible: ann.defaultVisible ?? false });
+  }
+  for (const d of m.derived ?? []) own.push({ name: d.name, type: 'errno', description: d.description, defaultVisible: d.defaultVisible });
+  return own;
+}
+
+const specs = new Map<string, GadgetSpec>();
+
+function buildCatalog(): Map<string, BpfGadget> {
+  const out = new Map<string, BpfGadget>();
+  for (const m of manifests) {
+    const path = objectPathOf(m.name);
+    if (!existsSync(path)) {
+      out.set(m.name, { meta: gadgetMeta(m, manifestOnlyFields(m), `not built: ${path} is missing (pnpm --filter @podscope/bpf build)`) });
+      continue;
+    }
+    const spec = readGadgetSpec(path, m);
+    specs.set(m.name, spec);
+    out.set(m.name, { meta: gadgetMeta(m, spec.fields) });
+  }
+  return out;
+}
+
+export const gadgetCatalog: ReadonlyMap<string, BpfGadget> = buildCatalog();
+
+export function gadgetSpecOf(name: string): GadgetSpec {
+  const spec = specs.get(name);
+  if (spec) return spec;
+  const known = manifests.find((m) => m.name === name);
+  if (!known) throw new PodscopeError('unknown_gadget', `no gadget named ${name}`, { known: manifests.map((m) => m.name) });
+  // Built after the catalog was read (e.g. in tests): read it now.
+  const fresh = readGadgetSpec(objectPathOf(name), known);
+  specs.set(name, fresh);
+  return fresh;
+}

@@ -1,0 +1,72 @@
+/** The few libc calls the loader needs: mmap for rings, clocks for timestamps, mount for tracefs. */
+import koffi from 'koffi';
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const MAP_SHARED = 1;
+const CLOCK_REALTIME = 0;
+const CLOCK_BOOTTIME = 7;
+
+const lib = koffi.load('libc.so.6');
+const mmapFn = lib.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)');
+const munmapFn = lib.func('int munmap(void *addr, size_t length)');
+const clockGettime = lib.func('int clock_gettime(int clk, void *ts)');
+const mountFn = lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)');
+const sysconfFn = lib.func('long sysconf(int name)');
+const strerrorFn = lib.func('const char *strerror(int errnum)');
+export const vsnprintf = lib.func('int vsnprintf(void *buf, size_t size, const char *fmt, void *ap)');
+
+/** An opaque native pointer as koffi hands it out. */
+export type NativePointer = object;
+
+const MAP_FAILED = 0xffffffffffffffffn;
+
+export function errno(): number {
+  return koffi.errno();
+}
+
+export function strerror(err: number): string {
+  return String(strerrorFn(err));
+}
+
+export interface Mapping {
+  readonly pointer: NativePointer;
+  readonly length: number;
+  /** A zero-copy view of the mapped memory. */
+  readonly buffer: ArrayBuffer;
+}
+
+export function mmap(length: number, prot: number, fd: number, offset: number): Mapping {
+  const pointer = mmapFn(null, length, prot, MAP_SHARED, fd, offset) as NativePointer | null;
+  if (pointer === null || koffi.address(pointer) === MAP_FAILED) {
+    const err = errno();
+    throw new Error(`mmap(${length} bytes at ${offset}) failed: ${strerror(err)}`);
+  }
+  return { pointer, length, buffer: koffi.view(pointer, length) };
+}
+
+export function munmap(m: Mapping): void {
+  munmapFn(m.pointer, m.length);
+}
+
+function clockNs(clock: number): bigint {
+  const ts = Buffer.alloc(16);
+  if ((clockGettime(clock, ts) as number) !== 0) throw new Error(`clock_gettime(${clock}) failed: ${strerror(errno())}`);
+  return ts.readBigInt64LE(0) * 1_000_000_000n + ts.readBigInt64LE(8);
+}
+
+/** Wall-clock ns minus boot-time ns: added to bpf_ktime_get_boot_ns() values. Read back to back for ns precision. */
+export function bootTimeOffsetNs(): number {
+  const real = clockNs(CLOCK_REALTIME);
+  const boot = clockNs(CLOCK_BOOTTIME);
+  return Number(real - boot);
+}
+
+export function pageSize(): number {
+  return Number(sysconfFn(30 /* _SC_PAGESIZE */));
+}
+
+/** Returns 0 or the errno. */
+export function mount(source: string, target: string, fstype: string): number {
+  return (mountFn(source, target, fstype, 0, null) as number) === 0 ? 0 : errno();
+}

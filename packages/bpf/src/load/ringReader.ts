@@ -1,0 +1,170 @@
+/**
+ * Reads a BPF ring buffer from JavaScript through mmap, drained in batches on a short timer.
+ * No epoll and no per-event FFI callback: the kernel side writes with BPF_RB_NO_WAKEUP, and one
+ * drain decodes every committed record with the generated decoder.
+ */
+import type { EventRecord } from '@podscope/protocol';
+import type { EventDecoder } from '../spec/decoderGenerator.ts';
+import { mmap, munmap, pageSize, PROT_READ, PROT_WRITE, type Mapping } from './libc.ts';
+
+const BUSY_BIT = 0x80000000;
+const DISCARD_BIT = 0x40000000;
+const HEADER_SIZE = 8;
+const TWO_32 = 4294967296;
+
+export interface RingReaderOptions {
+  readonly fd: number;
+  /** The ring's data size (max_entries): a power of two and a page multiple. */
+  readonly size: number;
+  readonly decode: EventDecoder;
+  readonly onEvents: (events: EventRecord[]) => void;
+  /** Timer bounds in ms: busy rings are polled at the minimum, idle ones back off to the maximum. */
+  readonly minIntervalMs?: number;
+  readonly maxIntervalMs?: number;
+  /** Upper bound of records per onEvents call, so one callback never holds the loop for long. */
+  readonly maxBatch?: number;
+  readonly onError?: (err: unknown) => void;
+}
+
+export class RingReader {
+  private readonly consumerMap: Mapping;
+  private readonly producerMap: Mapping;
+  private readonly consumerPos: BigUint64Array;
+  private readonly producerWords: Uint32Array;
+  private readonly consumerWords: Uint32Array;
+  private readonly data: DataView;
+  private readonly bytes: Uint8Array;
+  private readonly words: Uint32Array;
+  private readonly mask: number;
+  private draining = false;
+  private unmapped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private interval: number;
+  private closed = false;
+  /** Records decoded and handed to onEvents. */
+  delivered = 0;
+  /** Records the decoder refused (shorter than the event struct). */
+  malformed = 0;
+
+  constructor(private readonly opts: RingReaderOptions) {
+    const page = pageSize();
+    this.mask = opts.size - 1;
+    this.consumerMap = mmap(page, PROT_READ | PROT_WRITE, opts.fd, 0);
+    try {
+      // The data area is mapped twice back to back by the kernel, so a record that wraps is contiguous.
+      this.producerMap = mmap(page + 2 * opts.size, PROT_READ, opts.fd, page);
+    } catch (err) {
+      munmap(this.consumerMap);
+      throw err;
+    }
+    this.consumerPos = new BigUint64Array(this.consumerMap.buffer, 0, 1);
+    this.consumerWords = new Uint32Array(this.consumerMap.buffer, 0, 2);
+    this.producerWords = new Uint32Array(this.producerMap.buffer, 0, 2);
+    this.data = new DataView(this.producerMap.buffer, page, 2 * opts.size);
+    this.bytes = new Uint8Array(this.producerMap.buffer, page, 2 * opts.size);
+    this.words = new Uint32Array(this.producerMap.buffer, page, (2 * opts.size) / 4);
+    this.interval = opts.maxIntervalMs ?? 5;
+  }
+
+  start(): void {
+    if (this.closed || this.timer) return;
+    this.schedule();
+  }
+
+  /** Decodes every committed record, hands them over in batches and returns how many were read. */
+  drain(): number {
+    if (this.closed || this.draining) return 0;
+    this.draining = true;
+    try {
+      return this.drainRecords();
+    } finally {
+      this.draining = false;
+      // onEvents may have closed us mid-drain; unmap only once nothing reads the memory.
+      if (this.closed) this.unmap();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.draining) {
+      this.closed = true;
+      return;
+    }
+    // Hand over what is already in the ring, so nothing the kernel accepted is silently lost.
+    try {
+      this.drain();
+    } finally {
+      this.closed = true;
+      this.unmap();
+    }
+  }
+
+  private drainRecords(): number {
+    const maxBatch = this.opts.maxBatch ?? 65536;
+    const { data, bytes, words, mask, opts } = this;
+    // x86 keeps loads in order, so reading the producer position before the headers is an acquire.
+    const producer = Atomics.load(this.producerWords, 0) + Atomics.load(this.producerWords, 1) * TWO_32;
+    let consumer = this.consumerWords[0]! + this.consumerWords[1]! * TWO_32;
+    let batch: EventRecord[] = [];
+    let total = 0;
+    while (consumer < producer) {
+      const at = consumer % (mask + 1);
+      const header = Atomics.load(words, at >>> 2);
+      if ((header & BUSY_BIT) !== 0) break; // reserved but not yet committed
+      const len = header & ~(BUSY_BIT | DISCARD_BIT);
+      if ((header & DISCARD_BIT) === 0) {
+        const ev = opts.decode(data, bytes, at + HEADER_SIZE, len);
+        if (ev === null) this.malformed++;
+        else batch.push(ev);
+      }
+      consumer += (len + HEADER_SIZE + 7) & ~7;
+      total++;
+      if (batch.length >= maxBatch) {
+        this.commit(consumer);
+        this.deliver(batch);
+        batch = [];
+        if (this.closed) return total;
+      }
+    }
+    if (total > 0) this.commit(consumer);
+    if (batch.length > 0) this.deliver(batch);
+    return total;
+  }
+
+  private unmap(): void {
+    if (this.unmapped) return;
+    this.unmapped = true;
+    munmap(this.producerMap);
+    munmap(this.consumerMap);
+  }
+
+  private commit(consumer: number): void {
+    // One 64-bit store, so the kernel never sees a torn position.
+    Atomics.store(this.consumerPos, 0, BigInt(consumer));
+  }
+
+  private deliver(batch: EventRecord[]): void {
+    this.delivered += batch.length;
+    this.opts.onEvents(batch);
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.closed) return;
+      let n = 0;
+      try {
+        n = this.drain();
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+      const min = this.opts.minIntervalMs ?? 1;
+      const max = this.opts.maxIntervalMs ?? 5;
+      // Busy: poll fast so the ring never fills; idle: back off to keep CPU near zero.
+      this.interval = n > 0 ? min : Math.min(max, this.interval + 1);
+      if (!this.closed) this.schedule();
+    }, this.interval);
+  }
+}

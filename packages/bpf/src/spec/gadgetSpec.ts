@@ -1,0 +1,118 @@
+/** Everything userspace needs to know about a compiled gadget, read from its ELF/BTF alone. */
+import { readFileSync } from 'node:fs';
+import { commonFields, type FieldMeta, type FieldType, type GadgetMeta } from '@podscope/protocol';
+import { ElfFile } from './elfFile.ts';
+import { BtfError, BtfTypes } from './btfTypes.ts';
+import { structLayout, type LayoutField, type StructLayout } from './structLayout.ts';
+import { generateDecoder, isTimestamp, type GeneratedDecoder } from './decoderGenerator.ts';
+import type { GadgetManifest } from './gadgetManifest.ts';
+
+export interface RodataVariable {
+  readonly offset: number;
+  readonly size: number;
+}
+
+export interface GadgetSpec {
+  readonly manifest: GadgetManifest;
+  readonly btf: BtfTypes;
+  readonly event: StructLayout;
+  /** Emitted event fields (own fields only, in struct order, then derived ones). */
+  readonly fields: readonly FieldMeta[];
+  /** `const volatile` globals by name; offsets come from .symtab because clang 14 leaves DATASEC offsets at 0. */
+  readonly rodata: ReadonlyMap<string, RodataVariable>;
+  readonly programs: readonly string[];
+  decoder(bootOffsetNs: number): GeneratedDecoder;
+}
+
+function defaultType(f: LayoutField): FieldType {
+  switch (f.kind) {
+    case 'bool':
+      return 'boolean';
+    case 'string':
+      return 'string';
+    case 'bytes':
+      return 'bytes';
+    case 'enum':
+      return 'enum';
+    case 'int':
+    case 'uint':
+    case 'float':
+    case 'pointer':
+      return 'integer';
+  }
+}
+
+export function parseGadgetSpec(object: Uint8Array, manifest: GadgetManifest): GadgetSpec {
+  const elf = new ElfFile(object);
+  const btfSection = elf.section('.BTF');
+  if (!btfSection) throw new BtfError(`${manifest.name}: object has no .BTF section (compile with -g)`);
+  const btf = new BtfTypes(elf.sectionBytes(btfSection));
+  const structName = manifest.eventStruct ?? 'event';
+  const eventType = btf.find('struct', structName);
+  if (!eventType) throw new BtfError(`${manifest.name}: no struct ${structName} in BTF`);
+  const event = structLayout(btf, eventType.id);
+
+  const known = new Set(event.fields.map((f) => f.name));
+  for (const path of Object.keys(manifest.fields)) {
+    if (!known.has(path)) throw new BtfError(`${manifest.name}: manifest annotates ${path}, which struct ${structName} lacks`);
+  }
+
+  const fields: FieldMeta[] = [];
+  for (const f of event.fields) {
+    const ann = manifest.fields[f.name];
+    if (ann?.hidden === true) continue;
+    const meta: FieldMeta = {
+      name: ann?.name ?? f.name,
+      type: ann?.type ?? (isTimestamp(f, ann) ? 'timestamp' : defaultType(f)),
+      description: ann?.description ?? `${f.name} (from struct ${structName})`,
+      defaultVisible: ann?.defaultVisible ?? false,
+    };
+    if (ann?.unit !== undefined) meta.unit = ann.unit;
+    if (f.enumValues) meta.enumValues = [...f.enumValues.values()];
+    fields.push(meta);
+  }
+  for (const d of manifest.derived ?? []) {
+    fields.push({ name: d.name, type: d.kind === 'errno' ? 'errno' : 'string', description: d.description, defaultVisible: d.defaultVisible });
+  }
+
+  const rodata = new Map<string, RodataVariable>();
+  for (const sym of elf.symbolsIn('.rodata')) {
+    if (sym.type === 1 /* STT_OBJECT */) rodata.set(sym.name, { offset: sym.value, size: sym.size });
+  }
+  for (const [param, variable] of Object.entries(manifest.rodataParams ?? {})) {
+    if (!rodata.has(variable)) throw new BtfError(`${manifest.name}: param ${param} maps to ${variable}, which is not in .rodata`);
+  }
+
+  const programs = elf.symbols
+    .filter((s) => s.type === 2 /* STT_FUNC */ && s.bind === 1 /* GLOBAL */)
+    .map((s) => s.name);
+
+  return {
+    manifest,
+    btf,
+    event,
+    fields,
+    rodata,
+    programs,
+    decoder: (bootOffsetNs) =>
+      generateDecoder(event, { annotations: manifest.fields, bootOffsetNs, ...(manifest.derived ? { derived: manifest.derived } : {}) }),
+  };
+}
+
+export function readGadgetSpec(objectPath: string, manifest: GadgetManifest): GadgetSpec {
+  return parseGadgetSpec(readFileSync(objectPath), manifest);
+}
+
+/** The protocol metadata: the gadget's own fields plus the common ones, each name once. */
+export function gadgetMeta(manifest: GadgetManifest, ownFields: readonly FieldMeta[], unavailable?: string): GadgetMeta {
+  const common = new Set(commonFields.map((f) => f.name));
+  const meta: GadgetMeta = {
+    name: manifest.name,
+    category: manifest.category,
+    description: manifest.description,
+    params: [...manifest.params],
+    fields: [...commonFields, ...ownFields.filter((f) => !common.has(f.name))],
+  };
+  if (unavailable !== undefined) meta.unavailable = unavailable;
+  return meta;
+}
