@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION } from './version.ts';
 // Frames are MessagePack; `useRecords` writes each repeated event shape once per frame, so a batch of
 // same-gadget events costs little more than its values.
 const packr = new Packr({ useRecords: true, moreTypes: false, int64AsType: 'number' });
-const unpackr = new Unpackr({ useRecords: true, int64AsType: 'number' });
+const unpackr = new Unpackr({ useRecords: true, mapsAsObjects: true, int64AsType: 'number' });
 
 export function encodeFrame(message: AgentToHub | HubToAgent | ClientToHub | HubToClient): Uint8Array {
   return packr.pack(message);

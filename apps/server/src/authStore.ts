@@ -1,0 +1,99 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { PodscopeError } from '@podscope/protocol';
+import { readJsonFile, writeJsonFile } from './jsonFile.ts';
+
+const UserRecord = z.object({ username: z.string().min(1), hash: z.string().min(1), createdAt: z.number() });
+type UserRecord = z.infer<typeof UserRecord>;
+const UsersFile = z.object({ version: z.literal(1), users: z.array(UserRecord) });
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 } as const;
+
+function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+/** `scrypt$N$r$p$salt$hash` with base64url salt and hash. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || salt === undefined || hash === undefined) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const key = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+export interface InitialAdmin {
+  /** `created` on first start, `reset` with PODSCOPE_RESET_ADMIN=1. */
+  action: 'created' | 'reset';
+  username: string;
+  /** The generated password, or undefined when it came from PODSCOPE_ADMIN_PASSWORD. */
+  generatedPassword: string | undefined;
+  file: string;
+}
+
+/** Users and their scrypt hashes in `<dataDir>/users.json`. */
+export class AuthStore {
+  private readonly users = new Map<string, UserRecord>();
+  // Unknown users are checked against this so a miss costs as long as a wrong password.
+  private dummyHash: string | undefined;
+
+  private constructor(readonly file: string) {}
+
+  static async open(dataDir: string): Promise<AuthStore> {
+    const store = new AuthStore(path.join(dataDir, 'users.json'));
+    const data = await readJsonFile(store.file, UsersFile);
+    for (const u of data?.users ?? []) store.users.set(u.username, u);
+    return store;
+  }
+
+  /** With no users yet, creates `admin` with the given or a random password. */
+  async ensureInitialAdmin(password: string | undefined): Promise<InitialAdmin | undefined> {
+    if (this.users.size > 0) return undefined;
+    const generated = password === undefined ? randomBytes(18).toString('base64url') : undefined;
+    await this.addUser('admin', password ?? generated ?? '');
+    return { action: 'created', username: 'admin', generatedPassword: generated, file: this.file };
+  }
+
+  /** Gives `admin` a new (given or random) password, creating the user if needed. */
+  async resetAdmin(password: string | undefined): Promise<InitialAdmin> {
+    const generated = password === undefined ? randomBytes(18).toString('base64url') : undefined;
+    const existing = this.users.get('admin');
+    const next = password ?? generated ?? '';
+    if (existing === undefined) await this.addUser('admin', next);
+    else {
+      this.users.set('admin', { ...existing, hash: await hashPassword(next) });
+      await this.save();
+    }
+    return { action: 'reset', username: 'admin', generatedPassword: generated, file: this.file };
+  }
+
+  async addUser(username: string, password: string): Promise<void> {
+    if (this.users.has(username)) throw new PodscopeError('conflict', `user ${username} already exists`);
+    if (password.length < 8) throw new PodscopeError('bad_request', 'a password needs at least 8 characters');
+    this.users.set(username, { username, hash: await hashPassword(password), createdAt: Date.now() });
+    await this.save();
+  }
+
+  private save(): Promise<void> {
+    return writeJsonFile(this.file, { version: 1, users: [...this.users.values()] });
+  }
+
+  async verify(username: string, password: string): Promise<boolean> {
+    const user = this.users.get(username);
+    if (user === undefined) {
+      this.dummyHash ??= await hashPassword(randomBytes(16).toString('hex'));
+      await verifyPassword(password, this.dummyHash);
+      return false;
+    }
+    return verifyPassword(password, user.hash);
+  }
+}

@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import {
+  PROTOCOL_VERSION,
+  PodscopeError,
+  encodeFrame,
+  resolveParams,
+  selectorMatches,
+  type EventRecord,
+  type RunInfo,
+  type RunNodeStatus,
+  type RunRequest,
+  type RunState,
+  type TargetSelector,
+} from '@podscope/protocol';
+import type { AgentRegistry } from './agentRegistry.ts';
+import type { RunLifecycleConfig } from './config.ts';
+import type { Logger } from './logger.ts';
+import { RunRecord, emptyNodeStatus, type RunSubscriber } from './runRecord.ts';
+
+/** At most ~4 `run` updates per second per run. */
+const UPDATE_INTERVAL_MS = 250;
+
+/** Creates, feeds, fans out and stops runs; agents are reached through the registry. */
+export class RunManager {
+  private readonly runs = new Map<string, RunRecord>();
+
+  constructor(
+    private readonly registry: AgentRegistry,
+    private readonly cfg: RunLifecycleConfig,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  list(): RunInfo[] {
+    return [...this.runs.values()].sort((a, b) => b.createdAt - a.createdAt).map((r) => r.info());
+  }
+
+  get(id: string): RunInfo {
+    return this.record(id).info();
+  }
+
+  create(request: RunRequest, user: string): RunInfo {
+    const sel = request.target;
+    const catalog = this.registry.gadgetCatalog();
+    const meta = catalog.get(request.gadget);
+    if (meta === undefined) {
+      const known = [...catalog.keys()].sort();
+      throw new PodscopeError(
+        'unknown_gadget',
+        known.length > 0
+          ? `unknown gadget "${request.gadget}"; known gadgets: ${known.join(', ')}`
+          : `unknown gadget "${request.gadget}": no agent is connected, so no gadget is known`,
+        { gadget: request.gadget, known },
+      );
+    }
+    const params = resolveParams(meta, request.params);
+    if (!sel.host && !this.registry.runningContainers().some((c) => selectorMatches(sel, c))) {
+      const desc = describeSelector(sel);
+      throw new PodscopeError(
+        'no_targets',
+        desc === '' ? 'no running container was found on any connected node' : `no running container matches ${desc}`,
+        { target: sel },
+      );
+    }
+    const nodes = this.registry.connectedNodes().filter((n) => sel.nodes.length === 0 || sel.nodes.includes(n));
+    if (nodes.length === 0) {
+      throw new PodscopeError('no_targets', sel.nodes.length > 0 ? `no agent is connected on node ${sel.nodes.join(', ')}` : 'no agent is connected', {
+        target: sel,
+      });
+    }
+    const run = new RunRecord(randomBytes(6).toString('hex'), { ...request, params }, this.now(), user);
+    this.runs.set(run.id, run);
+    this.armLifecycle(run, this.cfg.unclaimedMs, 'nobody subscribed to it');
+    for (const node of nodes) this.startOn(run, node);
+    this.settle(run);
+    this.logger.info(`run ${run.id} (${request.gadget}) created by ${user} on ${nodes.join(', ')}`);
+    return run.info();
+  }
+
+  stop(id: string): RunInfo {
+    const run = this.record(id);
+    this.finish(run, 'stopped');
+    return run.info();
+  }
+
+  subscribe(id: string, sub: RunSubscriber): RunInfo {
+    const run = this.record(id);
+    run.subscribers.add(sub);
+    if (run.active) {
+      clearTimeout(run.lifecycleTimer);
+      run.lifecycleTimer = undefined;
+    }
+    return run.info();
+  }
+
+  unsubscribe(id: string, sub: RunSubscriber): void {
+    const run = this.runs.get(id);
+    if (run === undefined || !run.subscribers.delete(sub)) return;
+    if (run.subscribers.size === 0 && run.active) this.armLifecycle(run, this.cfg.leaveGraceMs, 'its last subscriber left');
+  }
+
+  recordHubDrops(id: string, events: number): void {
+    const run = this.runs.get(id);
+    if (run === undefined) return;
+    run.hubDrops += events;
+    this.scheduleUpdate(run);
+  }
+
+  /** `total` is the subscriber's cumulative count for this run, so repeated reports are not double-counted. */
+  recordBrowserDrops(id: string, sub: RunSubscriber, total: number): void {
+    const run = this.record(id);
+    const prev = run.browserReported.get(sub) ?? 0;
+    if (total <= prev) return;
+    run.browserReported.set(sub, total);
+    run.browserDrops += total - prev;
+    this.scheduleUpdate(run);
+  }
+
+  /** A (re)connected agent gets every active run that targets its node. */
+  agentReady(node: string): void {
+    for (const run of this.runs.values()) {
+      if (!run.active || !run.targets(node)) continue;
+      this.startOn(run, node);
+      this.settle(run);
+      this.scheduleUpdate(run);
+    }
+  }
+
+  agentGone(node: string): void {
+    for (const run of this.runs.values()) {
+      const status = run.nodes.get(node);
+      if (!run.active || status === undefined || (status.state !== 'running' && status.state !== 'starting')) continue;
+      run.nodes.set(node, {
+        ...status,
+        state: 'starting',
+        error: { code: 'internal', message: `agent on node ${node} disconnected; the run resumes when it reconnects` },
+      });
+      this.settle(run);
+      this.scheduleUpdate(run);
+    }
+  }
+
+  /** Fans a batch out to the run's subscribers; false means the agent should not be running this run. */
+  agentEvents(node: string, runId: string, events: EventRecord[]): boolean {
+    const run = this.runs.get(runId);
+    if (run === undefined || !run.active || !run.targets(node)) return false;
+    if (events.length === 0) return true;
+    run.events += events.length;
+    const seq = ++run.seq;
+    // Encoded once; every subscriber's queue holds the same bytes.
+    const bytes = encodeFrame({ v: PROTOCOL_VERSION, type: 'events', runId, node, seq, events });
+    for (const sub of run.subscribers) sub.deliverEvents(runId, bytes, events.length);
+    this.scheduleUpdate(run);
+    return true;
+  }
+
+  /** Records a node's status report; false means the agent should not be running this run. */
+  agentRunStatus(node: string, runId: string, status: RunNodeStatus): boolean {
+    const run = this.runs.get(runId);
+    if (run === undefined || !run.targets(node)) return false;
+    if (!run.active) {
+      // Keep the final counters, but the run itself stays finished.
+      const state: RunState = status.state === 'failed' ? 'failed' : 'stopped';
+      run.nodes.set(node, { ...status, node, state });
+      this.scheduleUpdate(run);
+      return status.state === state;
+    }
+    run.nodes.set(node, { ...status, node });
+    this.settle(run);
+    this.scheduleUpdate(run);
+    return true;
+  }
+
+  close(): void {
+    for (const run of this.runs.values()) run.clearTimers();
+  }
+
+  private record(id: string): RunRecord {
+    const run = this.runs.get(id);
+    if (run === undefined) throw new PodscopeError('not_found', `no run with id ${id}`, { runId: id });
+    return run;
+  }
+
+  private startOn(run: RunRecord, node: string): void {
+    if (!this.registry.hasGadget(node, run.request.gadget)) {
+      const message = `the agent on node ${node} has no gadget ${run.request.gadget}`;
+      run.nodes.set(node, emptyNodeStatus(node, 'failed', { code: 'unknown_gadget', message }));
+      return;
+    }
+    const prev = run.nodes.get(node);
+    run.nodes.set(node, prev === undefined ? emptyNodeStatus(node, 'starting') : withoutError({ ...prev, state: 'starting' }));
+    this.registry.send(node, { v: PROTOCOL_VERSION, type: 'startRun', runId: run.id, request: run.request });
+  }
+
+  /** Derives the run's state from its nodes: running once any node runs, finished when none can any more. */
+  private settle(run: RunRecord): void {
+    if (!run.active) return;
+    const states = [...run.nodes.values()].map((s) => s.state);
+    if (states.includes('running')) run.state = 'running';
+    else if (states.length > 0 && !states.includes('starting')) this.finish(run, states.includes('stopped') ? 'stopped' : 'failed');
+  }
+
+  private finish(run: RunRecord, state: 'stopped' | 'failed'): void {
+    if (!run.active) return;
+    run.state = state;
+    run.finishedAt = this.now();
+    run.clearTimers();
+    for (const [node, status] of run.nodes) {
+      if (status.state === 'starting' || status.state === 'running') run.nodes.set(node, { ...status, state: 'stopped' });
+      this.registry.send(node, { v: PROTOCOL_VERSION, type: 'stopRun', runId: run.id });
+    }
+    this.broadcast(run);
+    this.pruneFinished();
+  }
+
+  private armLifecycle(run: RunRecord, ms: number, why: string): void {
+    clearTimeout(run.lifecycleTimer);
+    run.lifecycleTimer = setTimeout(() => {
+      this.logger.info(`run ${run.id} stopped: ${why}`);
+      this.finish(run, 'stopped');
+    }, ms);
+    run.lifecycleTimer.unref();
+  }
+
+  private scheduleUpdate(run: RunRecord): void {
+    if (run.updateTimer !== undefined) return;
+    const wait = run.lastUpdateAt + UPDATE_INTERVAL_MS - this.now();
+    if (wait <= 0) return this.broadcast(run);
+    run.updateTimer = setTimeout(() => this.broadcast(run), wait);
+    run.updateTimer.unref();
+  }
+
+  private broadcast(run: RunRecord): void {
+    clearTimeout(run.updateTimer);
+    run.updateTimer = undefined;
+    run.lastUpdateAt = this.now();
+    if (run.subscribers.size === 0) return;
+    const bytes = encodeFrame({ v: PROTOCOL_VERSION, type: 'run', run: run.info() });
+    for (const sub of run.subscribers) sub.deliverControl(bytes, `run:${run.id}`);
+  }
+
+  private pruneFinished(): void {
+    const finished = [...this.runs.values()].filter((r) => !r.active).sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
+    for (const run of finished.slice(0, Math.max(0, finished.length - this.cfg.keepFinished))) {
+      run.clearTimers();
+      this.runs.delete(run.id);
+    }
+  }
+}
+
+function withoutError(status: RunNodeStatus): RunNodeStatus {
+  const { error: _error, ...rest } = status;
+  return rest;
+}
+
+/** Words for a selector in an error message, e.g. `namespace "demo", pod "web-1"`. */
+export function describeSelector(sel: TargetSelector): string {
+  const list = (noun: string, xs: readonly string[]): string => `${noun}${xs.length > 1 ? 's' : ''} ${xs.map((x) => `"${x}"`).join(', ')}`;
+  const parts: string[] = [];
+  if (sel.namespaces.length > 0) parts.push(list('namespace', sel.namespaces));
+  if (sel.excludeNamespaces.length > 0) parts.push(`outside ${list('namespace', sel.excludeNamespaces)}`);
+  if (sel.podName !== undefined) parts.push(`pod "${sel.podName}"`);
+  if (sel.containerName !== undefined) parts.push(`container "${sel.containerName}"`);
+  if (sel.labels.length > 0) parts.push(list('label', sel.labels));
+  if (sel.nodes.length > 0) parts.push(list('node', sel.nodes));
+  return parts.join(', ');
+}
