@@ -9,6 +9,8 @@ export const RunRequest = z.object({
   gadget: z.string().min(1),
   target: TargetSelector,
   params: z.record(z.string(), ParamValue).default({}),
+  /** The filter language of this package; applied as early in the pipe as possible. */
+  filter: z.string().max(16_384).optional(),
 });
 export type RunRequest = z.infer<typeof RunRequest>;
 export type RunRequestInput = z.input<typeof RunRequest>;
@@ -37,6 +39,10 @@ export const RunNodeStatus = z.object({
   /** Events the agent's filter removed before encoding (not losses). */
   filtered: z.number().int().nonnegative(),
   events: z.number().int().nonnegative(),
+  /** Events the kernel itself filtered out (pushed-down predicates; not losses). */
+  kernelFiltered: z.number().int().nonnegative().optional(),
+  /** Where each part of the run's filter is applied on this node. */
+  pushdown: z.object({ kernel: z.array(z.string()), agent: z.string().nullable() }).optional(),
 });
 export type RunNodeStatus = z.infer<typeof RunNodeStatus>;
 

@@ -5,3 +5,4 @@ export { parseCidr, cidrContains, parseBytesLiteral, parseDurationLiteral } from
 export { findUnsafeRegexConstruct } from './safeRegex.ts';
 export { nearestNames } from './suggest.ts';
 export { resolveColumns, parseSortSpec, compareBySortKeys, type SortKey, type ColumnsResult, type SortResult } from './columns.ts';
+export { extractPushdown, describePushdown, type PushdownPredicate } from './pushdown.ts';
