@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WebSocket, type RawData } from 'ws';
 import {
+  commonFields,
   PROTOCOL_VERSION,
   RunResponse,
   decodeHubToAgent,
@@ -33,7 +34,7 @@ export const traceExec: GadgetMeta = {
     { name: 'ignore-failed', type: 'boolean', description: '', default: true },
     { name: 'max-args', type: 'integer', description: '', default: 20, min: 1, max: 64 },
   ],
-  fields: [{ name: 'args', type: 'string', description: 'argv', defaultVisible: true }],
+  fields: [...commonFields, { name: 'args', type: 'string', description: 'argv', defaultVisible: true }],
 };
 
 /** Polls until `cond` returns a value other than undefined/false; fails with `what` after a generous timeout. */

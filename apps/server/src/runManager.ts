@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   PodscopeError,
   encodeFrame,
+  compileFilter,
   resolveParams,
   selectorMatches,
   type EventRecord,
@@ -54,6 +55,14 @@ export class RunManager {
       );
     }
     const params = resolveParams(meta, request.params);
+    if (request.filter !== undefined) {
+      // Refused here, before any agent starts, so the user sees where the filter is wrong.
+      const compiled = compileFilter(request.filter, meta.fields);
+      if (!compiled.ok) {
+        const { position, message } = compiled.error;
+        throw new PodscopeError('bad_param', `filter: ${message} (at position ${position + 1})`, { param: 'filter', ...compiled.error });
+      }
+    }
     if (!sel.host && !this.registry.runningContainers().some((c) => selectorMatches(sel, c))) {
       const desc = describeSelector(sel);
       throw new PodscopeError(

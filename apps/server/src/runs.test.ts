@@ -37,6 +37,24 @@ describe('POST /api/runs input checks', () => {
     expect(error(res.body).message).toContain('--max-args');
   });
 
+  it('refuses a malformed filter with 400 bad_param naming the position, and starts nothing', async () => {
+    const { hub, cookie, agent } = await hubWithAgent();
+    const res = await api(hub, 'POST', '/api/runs', { cookie, body: { gadget: 'trace_exec', target: {}, filter: 'proc.comm==ls,(proc.pid>1' } });
+    expect(res.status).toBe(400);
+    expect(error(res.body)).toMatchObject({ code: 'bad_param', details: { param: 'filter', position: 14 } });
+    expect(error(res.body).message).toMatch(/unbalanced "\(".*position 15/);
+    expect(agent.startRuns()).toEqual([]);
+  });
+
+  it('passes a valid filter to the agents', async () => {
+    const { hub, cookie, agent } = await hubWithAgent();
+    const res = await api(hub, 'POST', '/api/runs', { cookie, body: { gadget: 'trace_exec', target: {}, filter: 'proc.comm==ls' } });
+    expect(res.status).toBe(201);
+    await waitFor('startRun', () => agent.startRuns().length === 1);
+    const start = agent.received.find((m) => m.type === 'startRun');
+    expect(start?.type === 'startRun' ? start.request.filter : undefined).toBe('proc.comm==ls');
+  });
+
   it('refuses a namespace with no pods with 422 no_targets, unless the host is traced', async () => {
     const { hub, cookie, agent } = await hubWithAgent();
     const res = await api(hub, 'POST', '/api/runs', { cookie, body: { gadget: 'trace_exec', target: { namespaces: ['nope'] } } });

@@ -1,4 +1,4 @@
-import type { EventRecord, GadgetMeta } from '@podscope/protocol';
+import { commonFields, type EventRecord, type GadgetMeta } from '@podscope/protocol';
 import type { GadgetHost, GadgetStartOptions, RunningGadget } from '../src/pipeline/gadgetHost.ts';
 
 export const traceExecMeta: GadgetMeta = {
@@ -7,6 +7,7 @@ export const traceExecMeta: GadgetMeta = {
   description: 'fake trace_exec',
   params: [{ name: 'ignore-failed', type: 'boolean', description: 'ignore failed execs', default: true }],
   fields: [
+    ...commonFields,
     { name: 'args', type: 'string', description: 'argv', defaultVisible: true },
     { name: 'error', type: 'errno', description: 'errno', defaultVisible: true },
   ],
@@ -53,6 +54,7 @@ export function fakeHost(): { host: GadgetHost; gadgets: FakeGadget[] } {
   const gadgets: FakeGadget[] = [];
   const host: GadgetHost = {
     catalog: new Map([['trace_exec', { meta: traceExecMeta }]]),
+    kernelFilterableFields: ['proc.comm', 'proc.pid', 'proc.uid'],
     startGadget: async (name, opts) => {
       if (name !== 'trace_exec') throw new Error(`no gadget ${name}`);
       const g = new FakeGadget(opts);

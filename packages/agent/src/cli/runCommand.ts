@@ -2,7 +2,6 @@ import type { ResolvedParams } from '@podscope/protocol';
 import { resolveParams } from '@podscope/protocol';
 import type { AgentConfig } from '../config.ts';
 import type { ContainerIndex } from '../discovery/containerIndex.ts';
-import { compileFilter } from '../pipeline/eventFilter.ts';
 import type { GadgetHost } from '../pipeline/gadgetHost.ts';
 import { checkTargetsExist, gadgetMeta } from '../pipeline/gadgetLookup.ts';
 import { RunPipeline } from '../pipeline/runPipeline.ts';
@@ -24,12 +23,11 @@ export async function runStandalone(gadget: string, flags: RunFlags, extraArgs: 
   const meta = gadgetMeta(host, gadget);
   const params: ResolvedParams = resolveParams(meta, gadgetParamArgs(meta, extraArgs));
   const selector = selectorFromFlags(flags);
-  const filter = compileFilter(flags.filter);
   await index.start();
   checkTargetsExist(selector, index.list(), config.node);
 
   const printer = new EventPrinter(flags.output, applyFieldsFlag(defaultColumns(meta), flags.fields));
-  const pipeline = new RunPipeline({ gadget, params, selector, node: config.node, index, host, sink: new StreamSink(printer, process.stdout), filter });
+  const pipeline = new RunPipeline({ gadget, params, selector, node: config.node, index, host, sink: new StreamSink(printer, process.stdout), filter: flags.filter });
   await pipeline.start();
   process.stderr.write(`podscope-agent: ${gadget} attached in ${pipeline.status().attachMs ?? '?'} ms on node ${config.node}; Ctrl-C to stop\n`);
   const header = printer.header();

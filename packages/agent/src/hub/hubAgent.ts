@@ -106,6 +106,7 @@ export class HubAgent {
         index: this.opts.index,
         host: this.opts.host,
         sink: this.outbox.sinkFor(runId),
+        filter: request.filter,
       });
       this.sendStatus(runId, run);
       await run.pipeline.start();

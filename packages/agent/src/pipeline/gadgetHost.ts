@@ -5,12 +5,19 @@ import type { EventRecord, GadgetMeta, ResolvedParams } from '@podscope/protocol
 export interface MountNsSelection {
   enabled: boolean;
 }
+/** Equality sets the kernel applies itself (pushed-down filter clauses); present lists AND together. */
+export interface KernelFilter {
+  comm?: readonly string[];
+  pid?: readonly number[];
+  uid?: readonly number[];
+}
 export interface GadgetStartOptions {
   params: ResolvedParams;
   selection: MountNsSelection;
   onEvents: (events: EventRecord[]) => void;
   /** Errors from onEvents or decoding, reported instead of thrown from the loader's timer. */
   onError?: (err: unknown) => void;
+  kernelFilter?: KernelFilter;
 }
 export interface RunningGadget {
   readonly attachMs: number;
@@ -18,9 +25,13 @@ export interface RunningGadget {
   denyMountNs(ids: readonly number[]): void;
   forgetMountNs(ids: readonly number[]): void;
   kernelDrops(): number;
+  /** Events the kernel dropped because of pushed-down filter clauses. */
+  kernelFiltered?(): number;
   close(): void;
 }
 export interface GadgetHost {
   readonly catalog: ReadonlyMap<string, { meta: GadgetMeta }>;
+  /** Fields the kernel side can filter on (push-down targets). */
+  readonly kernelFilterableFields: readonly string[];
   startGadget(name: string, opts: GadgetStartOptions): Promise<RunningGadget>;
 }

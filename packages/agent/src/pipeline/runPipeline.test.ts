@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '@podscope/protocol';
 import { TargetSelector } from '@podscope/protocol';
 import { addProc, fixture, makeHostRoot, makeProcTree } from '../../test/fakeHost.ts';
-import { execEvent, fakeHost } from '../../test/fakeGadget.ts';
+import { execEvent, fakeHost, traceExecMeta } from '../../test/fakeGadget.ts';
 import { ContainerdBundles, DockerFiles } from '../discovery/bundleRuntimes.ts';
 import { ContainerIndex } from '../discovery/containerIndex.ts';
 import { PodmanCli } from '../discovery/podmanCli.ts';
 import { ProcReader } from '../discovery/procReader.ts';
-import { compileFilter } from './eventFilter.ts';
 import { RunPipeline } from './runPipeline.ts';
 
 const HOST = 4026531840;
@@ -99,7 +98,7 @@ describe('RunPipeline with a fake gadget', () => {
     const { index } = world();
     const { host, gadgets } = fakeHost();
     const { sink, out } = collect();
-    const p = new RunPipeline({ gadget: 'trace_exec', params: {}, selector: TargetSelector.parse({ host: true }), node: 'node-a', index, host, sink, filter: compileFilter('proc.comm!=bash') });
+    const p = new RunPipeline({ gadget: 'trace_exec', params: {}, selector: TargetSelector.parse({ host: true }), node: 'node-a', index, host, sink, filter: 'proc.comm!=bash' });
     await p.start();
     expect(gadgets[0]!.opts.selection.enabled).toBe(false);
     gadgets[0]!.emit([execEvent(HOST, 42, 'bash'), execEvent(HOST, 43, 'ls -l'), execEvent(API, 601, 'curl x')]);
@@ -110,7 +109,9 @@ describe('RunPipeline with a fake gadget', () => {
 
   it('fails the run and still closes when the gadget cannot start', async () => {
     const { index } = world();
-    const { host } = fakeHost();
+    const { host: real } = fakeHost();
+    // Known to the catalog, but the loader refuses to start it.
+    const host = { ...real, catalog: new Map([...real.catalog, ['nope', { meta: { ...traceExecMeta, name: 'nope' } }]]) };
     const p = new RunPipeline({ gadget: 'nope', params: {}, selector: TargetSelector.parse({}), node: 'node-a', index, host, sink: collect().sink });
     await expect(p.start()).rejects.toThrow('no gadget nope');
     expect(p.status()).toMatchObject({ state: 'failed', error: { code: 'internal', message: 'no gadget nope' } });

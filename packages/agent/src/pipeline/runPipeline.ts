@@ -4,9 +4,10 @@ import type { ContainerIndex } from '../discovery/containerIndex.ts';
 import type { BatchSink } from './batcher.ts';
 import { Batcher } from './batcher.ts';
 import { enrichEvents } from './enricher.ts';
-import type { EventPredicate } from './eventFilter.ts';
 import type { GadgetHost, RunningGadget } from './gadgetHost.ts';
 import { MountNsSelector } from './mountNsSelector.ts';
+import { gadgetMeta } from './gadgetLookup.ts';
+import { planRunFilter, type RunFilterPlan } from './runFilter.ts';
 import type { Operator } from './operator.ts';
 import { OperatorChain } from './operator.ts';
 import { RunCounters } from './runCounters.ts';
@@ -19,7 +20,8 @@ export interface RunPipelineOptions {
   index: ContainerIndex;
   host: GadgetHost;
   sink: BatchSink;
-  filter?: EventPredicate;
+  /** Filter text in the protocol's filter language; compiled against the gadget's fields. */
+  filter?: string | undefined;
 }
 
 const noop = async (): Promise<void> => undefined;
@@ -37,9 +39,11 @@ export class RunPipeline {
   private readonly chain: OperatorChain;
   readonly selector: MountNsSelector;
   private readonly batcher: Batcher;
+  readonly filterPlan: RunFilterPlan;
 
   constructor(private readonly opts: RunPipelineOptions) {
-    const predicate = opts.filter ?? null;
+    this.filterPlan = planRunFilter(opts.filter, gadgetMeta(opts.host, opts.gadget), opts.host.kernelFilterableFields);
+    const predicate = this.filterPlan.predicate;
     this.batcher = new Batcher({ sink: opts.sink, counters: this.counters });
     const afterSelect = (events: EventRecord[]): void => {
       const enriched = enrichEvents(events, opts.node, opts.index);
@@ -59,6 +63,7 @@ export class RunPipeline {
         this.gadget = await opts.host.startGadget(opts.gadget, {
           params: opts.params,
           selection: this.selector.selection,
+          ...(this.filterPlan.kernel ? { kernelFilter: this.filterPlan.kernel } : {}),
           onEvents: (events) => this.selector.admit(events),
           onError: (err) => {
             this.state = 'failed';
@@ -111,6 +116,8 @@ export class RunPipeline {
       agentDrops: this.counters.agentDrops,
       filtered: this.counters.filtered,
       events: this.counters.events,
+      kernelFiltered: this.gadget?.kernelFiltered?.() ?? 0,
+      pushdown: this.filterPlan.pushdown,
     };
     if (this.attachMs !== undefined) s.attachMs = Math.round(this.attachMs * 10) / 10;
     if (this.error) s.error = this.error;
