@@ -4,14 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { PodscopeError, type FieldMeta, type GadgetMeta } from '@podscope/protocol';
 import type { GadgetManifest } from './spec/gadgetManifest.ts';
-import { gadgetMeta, readGadgetSpec, type GadgetSpec } from './spec/gadgetSpec.ts';
+import { derivedFieldType, gadgetMeta, readGadgetSpec, type GadgetSpec } from './spec/gadgetSpec.ts';
 import { manifest as traceExec } from '../gadgets/trace_exec/gadget.ts';
+import { manifest as traceOpen } from '../gadgets/trace_open/gadget.ts';
+import { manifest as traceFsslower } from '../gadgets/trace_fsslower/gadget.ts';
+import { manifest as traceTcp } from '../gadgets/trace_tcp/gadget.ts';
+import { manifest as traceBind } from '../gadgets/trace_bind/gadget.ts';
+import { manifest as traceSignal } from '../gadgets/trace_signal/gadget.ts';
+import { manifest as traceOomkill } from '../gadgets/trace_oomkill/gadget.ts';
 
 export interface BpfGadget {
   meta: GadgetMeta;
 }
 
-const manifests: readonly GadgetManifest[] = [traceExec];
+const manifests: readonly GadgetManifest[] = [traceExec, traceOpen, traceFsslower, traceTcp, traceBind, traceSignal, traceOomkill];
 
 /** Where build-gadgets.sh writes objects; overridable for packaged installs. */
 export const buildDir = process.env['PODSCOPE_BPF_BUILD_DIR'] ?? fileURLToPath(new URL('../build', import.meta.url));
@@ -27,7 +33,7 @@ function manifestOnlyFields(m: GadgetManifest): FieldMeta[] {
     if (ann.hidden === true) continue;
     own.push({ name: ann.name ?? path, type: ann.type ?? 'string', description: ann.description ?? path, defaultVisible: ann.defaultVisible ?? false });
   }
-  for (const d of m.derived ?? []) own.push({ name: d.name, type: 'errno', description: d.description, defaultVisible: d.defaultVisible });
+  for (const d of m.derived ?? []) own.push({ name: d.name, type: derivedFieldType(d.kind), description: d.description, defaultVisible: d.defaultVisible });
   return own;
 }
 

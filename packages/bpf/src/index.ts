@@ -6,6 +6,7 @@ import { startCompiledGadget, type RunningGadget, type StartOptions } from './lo
 export { gadgetCatalog, type BpfGadget } from './catalog.ts';
 export { UnsupportedError } from './load/errors.ts';
 export type { MountNsSelection, RunningGadget, StartOptions } from './load/gadgetRunner.ts';
+export { kernelFilterableFields, type KernelFilter, type KernelFilterPlacement } from './load/kernelFilter.ts';
 export { parseGadgetSpec, readGadgetSpec, gadgetMeta, type GadgetSpec } from './spec/gadgetSpec.ts';
 export type { GadgetManifest, FieldAnnotation } from './spec/gadgetManifest.ts';
 

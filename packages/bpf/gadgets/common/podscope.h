@@ -48,6 +48,49 @@ struct {
 	__uint(max_entries, 1 << 24);
 } events SEC(".maps");
 
+/*
+ * Push-down of the user's simple predicates (proc.pid / proc.uid / proc.comm). Each flag is
+ * set before load when the user gave that list; the event must match one entry of every
+ * enabled list. Lists live in hash maps filled before attach, so no unfiltered event leaks.
+ */
+const volatile bool filter_by_pid = false;
+const volatile bool filter_by_uid = false;
+const volatile bool filter_by_comm = false;
+
+struct gadget_comm_key {
+	char comm[PODSCOPE_COMM_LEN];
+};
+
+/* max_entries is resized by the loader to the list's length. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8);
+} filter_pid SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8);
+} filter_uid SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct gadget_comm_key);
+	__type(value, __u8);
+} filter_comm SEC(".maps");
+
+/* Events dropped by the pushed-down predicates, so the agent can show filtering happened. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} kernel_filtered SEC(".maps");
+
 static __always_inline __u64 gadget_mntns_id(struct task_struct *task)
 {
 	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
@@ -68,6 +111,57 @@ static __always_inline bool gadget_select_mntns(__u64 mntns, bool *pending)
 	return *verdict != 0;
 }
 
+static __always_inline void gadget_count(void *counter_map)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(counter_map, &zero);
+	if (n)
+		*n += 1;
+}
+
+/*
+ * The pushed-down predicates for the process an event is attributed to (not always current:
+ * a signal's sender is, an OOM victim may not be). comm may be NULL when unknown.
+ */
+static __always_inline bool gadget_filter_proc(__u32 pid, __u32 uid, const char *comm)
+{
+	if (filter_by_pid && !bpf_map_lookup_elem(&filter_pid, &pid))
+		goto drop;
+	if (filter_by_uid && !bpf_map_lookup_elem(&filter_uid, &uid))
+		goto drop;
+	if (filter_by_comm) {
+		struct gadget_comm_key key = {};
+		if (comm)
+			bpf_probe_read_kernel_str(key.comm, sizeof(key.comm), comm);
+		if (!bpf_map_lookup_elem(&filter_comm, &key))
+			goto drop;
+	}
+	return true;
+drop:
+	gadget_count(&kernel_filtered);
+	return false;
+}
+
+/* The predicates applied to the current task. */
+static __always_inline bool gadget_filter_current(void)
+{
+	if (!filter_by_pid && !filter_by_uid && !filter_by_comm)
+		return true;
+	struct gadget_comm_key key = {};
+	if (filter_by_comm)
+		bpf_get_current_comm(key.comm, sizeof(key.comm));
+	return gadget_filter_proc(bpf_get_current_pid_tgid() >> 32, (__u32)bpf_get_current_uid_gid(), key.comm);
+}
+
+/* The one "should I emit" check for events of the current task: selection, then push-down. */
+static __always_inline bool gadget_should_emit(struct task_struct *task, __u64 *mntns, bool *pending)
+{
+	*mntns = gadget_mntns_id(task);
+	if (!gadget_select_mntns(*mntns, pending))
+		return false;
+	return gadget_filter_current();
+}
+
 static __always_inline void gadget_fill_proc(struct gadget_proc *p, struct task_struct *task)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -85,10 +179,7 @@ static __always_inline void gadget_fill_proc(struct gadget_proc *p, struct task_
 
 static __always_inline void gadget_count_lost(void)
 {
-	__u32 zero = 0;
-	__u64 *lost = bpf_map_lookup_elem(&lost_events, &zero);
-	if (lost)
-		*lost += 1;
+	gadget_count(&lost_events);
 }
 
 /*
@@ -101,6 +192,71 @@ static __always_inline long gadget_output(void *data, __u64 size)
 	if (err)
 		gadget_count_lost();
 	return err;
+}
+
+/*
+ * A struct only reached through ringbuf pointers has no BTF of its own; one unused global
+ * (in .bss) keeps `struct event` in the object so TypeScript can read its layout.
+ */
+#define GADGET_EVENT_BTF(type) type *__gadget_event_btf __attribute__((unused))
+
+/* Reserves ring space for a large event (no stack copy); a failure is counted as lost. */
+static __always_inline void *gadget_reserve(__u64 size)
+{
+	void *ev = bpf_ringbuf_reserve(&events, size, 0);
+	if (!ev)
+		gadget_count_lost();
+	return ev;
+}
+
+static __always_inline void gadget_submit(void *ev)
+{
+	bpf_ringbuf_submit(ev, BPF_RB_NO_WAKEUP);
+}
+
+/* Process fields of a task that may not be current (an OOM victim, a socket's owner). */
+static __always_inline void gadget_fill_proc_task(struct gadget_proc *p, struct task_struct *task)
+{
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+
+	p->pid = BPF_CORE_READ(task, tgid);
+	p->tid = BPF_CORE_READ(task, pid);
+	p->uid = BPF_CORE_READ(task, cred, uid.val);
+	p->gid = BPF_CORE_READ(task, cred, gid.val);
+	p->ppid = BPF_CORE_READ(parent, tgid);
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), &task->comm);
+	bpf_probe_read_kernel_str(p->pcomm, sizeof(p->pcomm), &parent->comm);
+}
+
+/* An address and port, flattened by the decoder into <name>.addr / .port / .version. */
+struct gadget_l4endpoint {
+	__u8 addr[16];	/* IPv4 in the first 4 bytes */
+	__u16 port;	/* host order */
+	__u8 version;	/* 4, 6, or 0 when unknown */
+	__u8 pad;
+};
+
+/* The struct file behind a task's fd, or NULL. */
+static __always_inline struct file *gadget_fd_file(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+
+	if (fd < 0 || (unsigned int)fd >= max)
+		return NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+#define GADGET_S_IFMT 00170000
+#define GADGET_S_IFREG 0100000
+#define GADGET_S_IFSOCK 0140000
+
+static __always_inline __u16 gadget_file_type(struct file *f)
+{
+	return BPF_CORE_READ(f, f_inode, i_mode) & GADGET_S_IFMT;
 }
 
 #endif

@@ -97,6 +97,9 @@ static __always_inline int exit_exec(long ret)
 		return 0;
 	if (ret < 0 && ignore_failed)
 		goto cleanup;
+	/* Pushed-down predicates see the comm after the exec, as the event reports it. */
+	if (!gadget_filter_current())
+		goto cleanup;
 
 	ev->retval = ret;
 	/* After a successful exec, comm is the new program's name. */

@@ -6,9 +6,11 @@ import type { GadgetSpec } from '../spec/gadgetSpec.ts';
 import { libbpf, type BpfLinkHandle, type BpfObjectHandle } from './libBpf.ts';
 import { bootTimeOffsetNs, pageSize } from './libc.ts';
 import { RingReader } from './ringReader.ts';
-import { ensureTracefs } from './tracefs.ts';
+import { ensureTracefs, tracepointExists } from './tracefs.ts';
+import { PerCpuCounter } from './perCpuCounter.ts';
 import { checkKernelBtf, toLoadError } from './loadErrors.ts';
 import { MountNsVerdicts } from './mountNsVerdicts.ts';
+import { KernelFilterPlan, type KernelFilter, type KernelFilterPlacement } from './kernelFilter.ts';
 
 export interface MountNsSelection {
   /** false = trace every mount namespace (e.g. --host with -A). */
@@ -22,6 +24,8 @@ export interface StartOptions {
   onEvents: (events: EventRecord[]) => void;
   /** Errors thrown by onEvents or by decoding; by default they are rethrown outside the timer. */
   onError?: (err: unknown) => void;
+  /** Predicates applied in the kernel before an event reaches the ring (see kernelFilterableFields). */
+  kernelFilter?: KernelFilter;
 }
 
 export interface RunningGadget {
@@ -36,6 +40,10 @@ export interface RunningGadget {
   kernelDrops(): number;
   /** Idempotent; drains what is already in the ring before detaching. */
   close(): void;
+  /** Events dropped in the kernel by StartOptions.kernelFilter. */
+  kernelFiltered?(): number;
+  /** Which kernelFilter predicates went where, for the run's metadata. */
+  readonly kernelFilterPlacements?: readonly KernelFilterPlacement[];
 }
 
 export const DEFAULT_RING_SIZE = 16 * 1024 * 1024;
@@ -71,8 +79,8 @@ function writeRodata(obj: BpfObjectHandle, spec: GadgetSpec, values: ReadonlyMap
   }
 }
 
-function rodataValues(spec: GadgetSpec, opts: StartOptions): Map<string, number | boolean> {
-  const values = new Map<string, number | boolean>();
+function rodataValues(spec: GadgetSpec, opts: StartOptions, filter: KernelFilterPlan): Map<string, number | boolean> {
+  const values = new Map<string, number | boolean>(filter.rodataFlags());
   if (spec.rodata.has('filter_by_mntns')) values.set('filter_by_mntns', opts.selection.enabled);
   for (const [param, variable] of Object.entries(spec.manifest.rodataParams ?? {})) {
     const value = opts.params[param] ?? spec.manifest.params.find((p) => p.name === param)?.default;
@@ -82,11 +90,21 @@ function rodataValues(spec: GadgetSpec, opts: StartOptions): Map<string, number 
   return values;
 }
 
+function skipMissingOptionalPrograms(obj: BpfObjectHandle, spec: GadgetSpec): void {
+  const optional = new Set(spec.manifest.optionalPrograms ?? []);
+  if (optional.size === 0) return;
+  for (const prog of libbpf.programs(obj)) {
+    const tp = /^tracepoint\/([^/]+)\/([^/]+)$/.exec(prog.section);
+    if (optional.has(prog.name) && tp?.[1] !== undefined && tp[2] !== undefined && !tracepointExists(tp[1], tp[2])) libbpf.setAutoload(prog.handle, false);
+  }
+}
+
 export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, opts: StartOptions): Promise<RunningGadget> {
   const name = spec.manifest.name;
   if (!existsSync(objectPath)) throw new PodscopeError('internal', `${name}: ${objectPath} is missing; run pnpm --filter @podscope/bpf build`);
   checkKernelBtf();
   ensureTracefs();
+  const filter = new KernelFilterPlan(name, opts.kernelFilter, new Set(spec.rodata.keys()));
   const started = performance.now();
 
   let obj: BpfObjectHandle;
@@ -104,7 +122,9 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
   };
 
   try {
-    writeRodata(obj, spec, rodataValues(spec, opts));
+    writeRodata(obj, spec, rodataValues(spec, opts, filter));
+    filter.sizeMaps(obj);
+    skipMissingOptionalPrograms(obj, spec);
     const requested = opts.params['ring-size'];
     const ringSize = ringSizeFor(typeof requested === 'number' ? requested : undefined);
     libbpf.setMaxEntries(libbpf.findMap(obj, 'events'), ringSize);
@@ -113,7 +133,9 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
     } catch (err) {
       throw toLoadError(name, 'load', err);
     }
+    filter.fillMaps(obj);
     for (const prog of libbpf.programs(obj)) {
+      if (!prog.autoload) continue;
       try {
         links.push(libbpf.attach(prog.handle, prog.name));
       } catch (err) {
@@ -123,8 +145,8 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
     const attachMs = performance.now() - started;
 
     const verdicts = new MountNsVerdicts(libbpf.mapFd(libbpf.findMap(obj, 'mntns_verdict')));
-    const lostFd = libbpf.mapFd(libbpf.findMap(obj, 'lost_events'));
-    const cpus = libbpf.possibleCpus();
+    const lost = new PerCpuCounter(libbpf.mapFd(libbpf.findMap(obj, 'lost_events')));
+    const filtered = new PerCpuCounter(libbpf.mapFd(libbpf.findMap(obj, 'kernel_filtered')));
     const onError =
       opts.onError ??
       ((err: unknown) => {
@@ -143,25 +165,18 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
     ring.start();
 
     let closed = false;
-    let dropsAtClose = 0;
-    const zeroKey = new Uint8Array(4);
-    const perCpu = Buffer.alloc(8 * cpus);
-    const readDrops = (): number => {
-      if (closed) return dropsAtClose;
-      if (!libbpf.lookup(lostFd, zeroKey, perCpu)) return 0;
-      let sum = 0;
-      for (let cpu = 0; cpu < cpus; cpu++) sum += Number(perCpu.readBigUint64LE(cpu * 8));
-      return sum;
-    };
     return {
       attachMs,
       allowMountNs: (ids) => verdicts.set(ids, 1),
       denyMountNs: (ids) => verdicts.set(ids, 0),
       forgetMountNs: (ids) => verdicts.forget(ids),
-      kernelDrops: readDrops,
+      kernelDrops: () => lost.read(),
+      kernelFiltered: () => filtered.read(),
+      kernelFilterPlacements: filter.placements(),
       close: () => {
         if (closed) return;
-        dropsAtClose = readDrops();
+        lost.freeze();
+        filtered.freeze();
         closed = true;
         cleanup();
       },

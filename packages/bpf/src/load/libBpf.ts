@@ -16,6 +16,9 @@ const fn = {
   findMap: lib.func('void *bpf_object__find_map_by_name(void *obj, const char *name)'),
   nextProgram: lib.func('void *bpf_object__next_program(void *obj, void *prog)'),
   programName: lib.func('const char *bpf_program__name(void *prog)'),
+  sectionName: lib.func('const char *bpf_program__section_name(void *prog)'),
+  setAutoload: lib.func('int bpf_program__set_autoload(void *prog, bool autoload)'),
+  autoload: lib.func('bool bpf_program__autoload(void *prog)'),
   attach: lib.func('void *bpf_program__attach(void *prog)'),
   linkDestroy: lib.func('int bpf_link__destroy(void *link)'),
   mapFd: lib.func('int bpf_map__fd(void *map)'),
@@ -90,13 +93,15 @@ export const libbpf = {
   load: (obj: BpfObjectHandle): void => void intOrThrow('bpf_object__load', fn.load(obj)),
   close: (obj: BpfObjectHandle): void => void fn.close(obj),
   findMap: (obj: BpfObjectHandle, name: string): BpfMapHandle => ptrOrThrow(`bpf_object__find_map_by_name(${name})`, fn.findMap(obj, name)),
-  programs(obj: BpfObjectHandle): { handle: BpfProgramHandle; name: string }[] {
-    const out: { handle: BpfProgramHandle; name: string }[] = [];
+  programs(obj: BpfObjectHandle): { handle: BpfProgramHandle; name: string; section: string; autoload: boolean }[] {
+    const out: { handle: BpfProgramHandle; name: string; section: string; autoload: boolean }[] = [];
     for (let p = fn.nextProgram(obj, null) as BpfProgramHandle | null; p !== null; p = fn.nextProgram(obj, p) as BpfProgramHandle | null) {
-      out.push({ handle: p, name: String(fn.programName(p)) });
+      out.push({ handle: p, name: String(fn.programName(p)), section: String(fn.sectionName(p)), autoload: fn.autoload(p) === true });
     }
     return out;
   },
+  /** Before load: a program left out is neither loaded nor attached. */
+  setAutoload: (prog: BpfProgramHandle, on: boolean): void => void intOrThrow('bpf_program__set_autoload', fn.setAutoload(prog, on)),
   attach: (prog: BpfProgramHandle, name: string): BpfLinkHandle => ptrOrThrow(`bpf_program__attach(${name})`, fn.attach(prog)),
   destroyLink: (link: BpfLinkHandle): void => void fn.linkDestroy(link),
   mapFd: (map: BpfMapHandle): number => intOrThrow('bpf_map__fd', fn.mapFd(map)),

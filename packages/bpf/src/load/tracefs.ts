@@ -13,3 +13,8 @@ export function ensureTracefs(): void {
     throw new UnsupportedError(`tracefs is not mounted and mounting it at ${TRACEFS} failed: ${strerror(err)}`, { path: TRACEFS });
   }
 }
+
+/** Whether a tracepoint (category/name) exists on this kernel, e.g. syscalls/sys_enter_openat2. */
+export function tracepointExists(category: string, name: string): boolean {
+  return existsSync(`${TRACEFS}/events/${category}/${name}`) || existsSync(`${DEBUGFS_TRACING}/events/${category}/${name}`);
+}

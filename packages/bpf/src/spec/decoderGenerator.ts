@@ -6,6 +6,7 @@ import type { EventRecord } from '@podscope/protocol';
 import type { LayoutField, StructLayout } from './structLayout.ts';
 import type { DerivedField, FieldAnnotation } from './gadgetManifest.ts';
 import { errnoName } from './errnoNames.ts';
+import { endpointString, ipString, octalMode, openFlagsString, signalName } from './valueFormats.ts';
 
 /** Decodes the record at `offset` (of `length` bytes); null when the record is too short. */
 export type EventDecoder = (view: DataView, bytes: Uint8Array, offset: number, length: number) => EventRecord | null;
@@ -49,7 +50,7 @@ function hex(bytes: Uint8Array, start: number, size: number): string {
   return s;
 }
 
-const helpers = { cstr, argv, hex, errnoName };
+const helpers = { cstr, argv, hex, errnoName, ipString, endpointString, openFlagsString, octalMode, signalName };
 
 /** Kernel boot-time clock values: annotated as such, or the conventional top-level `timestamp`. */
 export function isTimestamp(f: LayoutField, ann: FieldAnnotation | undefined): boolean {
@@ -73,6 +74,30 @@ function numberRead(kind: 'int' | 'uint' | 'enum' | 'pointer', size: number, at:
   }
 }
 
+/** Enumerator names as users see them: the C-unique prefix removed. */
+export function stripEnumPrefix(values: ReadonlyMap<number, string>, prefix: string | undefined): ReadonlyMap<number, string> {
+  if (prefix === undefined) return values;
+  return new Map([...values].map(([k, v]) => [k, v.startsWith(prefix) ? v.slice(prefix.length) : v]));
+}
+
+function derivedExpr(d: DerivedField, src: string, byPath: ReadonlyMap<string, { local: string }>): string {
+  switch (d.kind) {
+    case 'errno':
+      return `h.errnoName(${src})`;
+    case 'openFlags':
+      return `h.openFlagsString(${src})`;
+    case 'octalMode':
+      return `h.octalMode(${src})`;
+    case 'signal':
+      return `h.signalName(${src})`;
+    case 'endpoint': {
+      const port = d.port === undefined ? undefined : byPath.get(d.port);
+      if (!port) throw new Error(`endpoint ${d.name} needs a port member`);
+      return `h.endpointString(${src}, ${port.local})`;
+    }
+  }
+}
+
 export interface GeneratedDecoder {
   readonly decode: EventDecoder;
   readonly source: string;
@@ -83,6 +108,8 @@ export interface GeneratedDecoder {
 export function generateDecoder(layout: StructLayout, opts: DecoderOptions): GeneratedDecoder {
   const byPath = new Map(layout.fields.map((f, i) => [f.name, { field: f, local: `f${i}` }]));
   const lines: string[] = [];
+  // Fields that read another member's local (an address's IP version) come after every plain read.
+  const lateLines: string[] = [];
   const enumTables: ReadonlyMap<number, string>[] = [];
   const emitted: string[] = [];
   let minLength = 0;
@@ -110,9 +137,15 @@ export function generateDecoder(layout: StructLayout, opts: DecoderOptions): Gen
         }
         return `h.cstr(b, ${at}, ${f.size})`;
       case 'bytes':
+        if (ann?.decode === 'ip') {
+          const version = ann.versionField === undefined ? undefined : byPath.get(ann.versionField);
+          if (!version) throw new Error(`ip field ${f.name} needs a versionField member`);
+          if (f.size < 16) throw new Error(`ip field ${f.name} must hold 16 bytes`);
+          return `h.ipString(b, ${at}, ${version.local})`;
+        }
         return `h.hex(b, ${at}, ${f.size})`;
       case 'enum': {
-        enumTables.push(f.enumValues ?? new Map());
+        enumTables.push(stripEnumPrefix(f.enumValues ?? new Map(), ann?.enumPrefix));
         const raw = numberRead(f.signed === true ? 'int' : 'uint', f.size, at);
         return `(e[${enumTables.length - 1}].get(${raw}) ?? String(${raw}))`;
       }
@@ -131,16 +164,16 @@ export function generateDecoder(layout: StructLayout, opts: DecoderOptions): Gen
     if (!entry) continue;
     const variable = ann?.decode === 'argv' || ann?.lengthField !== undefined;
     if (!variable) minLength = Math.max(minLength, f.offset + f.size);
-    lines.push(`const ${entry.local} = ${readExpr(f, ann)};`);
+    (ann?.decode === 'ip' ? lateLines : lines).push(`const ${entry.local} = ${readExpr(f, ann)};`);
     if (ann?.hidden !== true) emitted.push(`${JSON.stringify(ann?.name ?? f.name)}: ${entry.local}`);
   }
   for (const d of opts.derived ?? []) {
     const src = byPath.get(d.from);
     if (!src) throw new Error(`derived field ${d.name} reads unknown member ${d.from}`);
-    emitted.push(`${JSON.stringify(d.name)}: h.errnoName(${src.local})`);
+    emitted.push(`${JSON.stringify(d.name)}: ${derivedExpr(d, src.local, byPath)}`);
   }
 
-  const source = [`if (n < ${minLength}) return null;`, ...lines, `return { ${emitted.join(', ')} };`].join('\n');
+  const source = [`if (n < ${minLength}) return null;`, ...lines, ...lateLines, `return { ${emitted.join(', ')} };`].join('\n');
   // The source is built only from BTF member names (JSON-quoted) and numbers, never from event data.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function('h', 'e', `return function decode(v, b, o, n) {\n${source}\n};`) as (

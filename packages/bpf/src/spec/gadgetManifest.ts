@@ -10,19 +10,35 @@ export interface FieldAnnotation {
   readonly defaultVisible?: boolean;
   /** Decoded for the decoder's own use (e.g. a length) and never emitted. */
   readonly hidden?: boolean;
-  /** 'argv': a NUL-separated list, emitted joined by spaces. */
-  readonly decode?: 'argv';
+  /**
+   * 'argv': a NUL-separated list, emitted joined by spaces.
+   * 'ip': a __u8[16] address, printed as IPv4 or IPv6 according to `versionField` (4, 6; else "").
+   */
+  readonly decode?: 'argv' | 'ip';
   /** C path of the member holding how many bytes of this array are used. */
   readonly lengthField?: string;
+  /** For decode 'ip': C path of the member holding the IP version. */
+  readonly versionField?: string;
+  /** For enums: prefix stripped from C enumerator names (C needs unique names, users want short ones). */
+  readonly enumPrefix?: string;
 }
+
+/**
+ * How a derived field is computed from its source member:
+ * 'errno': negative return value → errno name, success → "";
+ * 'openFlags': open(2) flags → "O_WRONLY|O_CREAT"; 'octalMode': permission bits → "0644";
+ * 'signal': signal number → "SIGKILL"; 'endpoint': decoded address + `port` member → "addr:port".
+ */
+export type DerivedKind = 'errno' | 'openFlags' | 'octalMode' | 'signal' | 'endpoint';
 
 /** A field computed from another decoded field. */
 export interface DerivedField {
   readonly name: string;
   /** C path of the source member. */
   readonly from: string;
-  /** 'errno': negative return value → errno name, success → "". */
-  readonly kind: 'errno';
+  readonly kind: DerivedKind;
+  /** For 'endpoint': C path of the port member. */
+  readonly port?: string;
   readonly description: string;
   readonly defaultVisible: boolean;
 }
@@ -37,6 +53,8 @@ export interface GadgetManifest {
   /** Keyed by C member path (e.g. "proc.pid"). Members not listed get defaults derived from BTF. */
   readonly fields: Readonly<Record<string, FieldAnnotation>>;
   readonly derived?: readonly DerivedField[];
+  /** Programs (C function names) left out when their tracepoint is missing, e.g. open(2) on arm64. */
+  readonly optionalPrograms?: readonly string[];
   /** Boolean/integer params written into `const volatile` globals before load: param name → C variable. */
   readonly rodataParams?: Readonly<Record<string, string>>;
 }

@@ -4,8 +4,22 @@ import { commonFields, type FieldMeta, type FieldType, type GadgetMeta } from '@
 import { ElfFile } from './elfFile.ts';
 import { BtfError, BtfTypes } from './btfTypes.ts';
 import { structLayout, type LayoutField, type StructLayout } from './structLayout.ts';
-import { generateDecoder, isTimestamp, type GeneratedDecoder } from './decoderGenerator.ts';
-import type { GadgetManifest } from './gadgetManifest.ts';
+import { generateDecoder, isTimestamp, stripEnumPrefix, type GeneratedDecoder } from './decoderGenerator.ts';
+import type { DerivedKind, GadgetManifest } from './gadgetManifest.ts';
+
+/** Protocol type of a derived field. */
+export function derivedFieldType(kind: DerivedKind): FieldType {
+  switch (kind) {
+    case 'errno':
+      return 'errno';
+    case 'endpoint':
+      return 'endpoint';
+    case 'openFlags':
+    case 'octalMode':
+    case 'signal':
+      return 'string';
+  }
+}
 
 export interface RodataVariable {
   readonly offset: number;
@@ -68,11 +82,11 @@ export function parseGadgetSpec(object: Uint8Array, manifest: GadgetManifest): G
       defaultVisible: ann?.defaultVisible ?? false,
     };
     if (ann?.unit !== undefined) meta.unit = ann.unit;
-    if (f.enumValues) meta.enumValues = [...f.enumValues.values()];
+    if (f.enumValues) meta.enumValues = [...stripEnumPrefix(f.enumValues, ann?.enumPrefix).values()];
     fields.push(meta);
   }
   for (const d of manifest.derived ?? []) {
-    fields.push({ name: d.name, type: d.kind === 'errno' ? 'errno' : 'string', description: d.description, defaultVisible: d.defaultVisible });
+    fields.push({ name: d.name, type: derivedFieldType(d.kind), description: d.description, defaultVisible: d.defaultVisible });
   }
 
   const rodata = new Map<string, RodataVariable>();
@@ -86,6 +100,9 @@ export function parseGadgetSpec(object: Uint8Array, manifest: GadgetManifest): G
   const programs = elf.symbols
     .filter((s) => s.type === 2 /* STT_FUNC */ && s.bind === 1 /* GLOBAL */)
     .map((s) => s.name);
+  for (const name of manifest.optionalPrograms ?? []) {
+    if (!programs.includes(name)) throw new BtfError(`${manifest.name}: optional program ${name} is not in the object`);
+  }
 
   return {
     manifest,
