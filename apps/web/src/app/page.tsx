@@ -1,0 +1,5 @@
+import { MainScreen } from '../components/MainScreen.tsx';
+
+export default function HomePage() {
+  return <MainScreen />;
+}

@@ -1,0 +1,175 @@
+'use client';
+
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type ColumnSizingState } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { EventRecord, EventValue, FieldMeta } from '@podscope/protocol';
+import { defaultColumnWidth } from '../lib/columns.ts';
+import { FilteredIndex } from '../lib/filteredIndex.ts';
+import { formatField } from '../lib/formatField.ts';
+import type { LiveRunFeed } from '../lib/liveRun.ts';
+import type { RowPredicate } from '../lib/rowFilter.ts';
+import { useFeedVersion } from '../lib/useFeedVersion.ts';
+
+const ROW_HEIGHT = 22;
+
+interface WindowRow {
+  /** Absolute index in the row store. */
+  abs: number;
+  record: EventRecord | undefined;
+  start: number;
+}
+
+interface Props {
+  feed: LiveRunFeed;
+  fields: readonly FieldMeta[];
+  visible: readonly string[];
+  predicate: RowPredicate | null;
+  follow: boolean;
+  onFollowChange: (follow: boolean) => void;
+  selectedRow: number | undefined;
+  onSelectRow: (abs: number) => void;
+}
+
+/** Which rows are on screen: live tail, or the range frozen when the user paused. */
+interface Frozen {
+  first: number;
+  end: number;
+}
+
+/**
+ * The live event table. Rows stay in the feed's chunked store; only the window the virtualizer
+ * shows is handed to react-table, so cost per frame follows the screen size, not the row count.
+ */
+export function LiveTable({ feed, fields, visible, predicate, follow, onFollowChange, selectedRow, onSelectRow }: Props) {
+  const version = useFeedVersion(feed);
+  const store = feed.store;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [frozen, setFrozen] = useState<Frozen | null>(null);
+  const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
+  const [, setScanTick] = useState(0);
+
+  useEffect(() => {
+    setFrozen(follow ? null : { first: store.firstIndex, end: store.endIndex });
+  }, [follow, store, feed.runId]);
+
+  const filtered = useMemo(() => (predicate === null ? null : new FilteredIndex(predicate)), [predicate]);
+  const scanPending = filtered?.sync(store) ?? false;
+  useEffect(() => {
+    // A large backlog is filtered a slice per frame.
+    if (!scanPending) return;
+    const frame = requestAnimationFrame(() => setScanTick((t) => t + 1));
+    return () => cancelAnimationFrame(frame);
+  });
+
+  const end = frozen?.end ?? store.endIndex;
+  const first = frozen?.first ?? store.firstIndex;
+  const count = filtered !== null ? filtered.countBelow(end) : Math.max(0, end - first);
+  const absAt = (i: number) => (filtered !== null ? filtered.at(i) : first + i);
+  const newSincePause = frozen === null ? 0 : store.endIndex - frozen.end;
+
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12, useFlushSync: false });
+
+  useEffect(() => {
+    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+  }, [follow, count, version, virtualizer]);
+
+  const metaByName = useMemo(() => new Map(fields.map((f) => [f.name, f])), [fields]);
+  const columns = useMemo<ColumnDef<WindowRow, EventValue | undefined>[]>(
+    () => fields.map((f) => ({ id: f.name, header: f.name, size: defaultColumnWidth(f), minSize: 40, accessorFn: (r: WindowRow) => r.record?.[f.name] })),
+    [fields],
+  );
+  const columnVisibility = useMemo(() => {
+    const shown = new Set(visible);
+    return Object.fromEntries(fields.map((f) => [f.name, shown.has(f.name)]));
+  }, [fields, visible]);
+
+  const items = virtualizer.getVirtualItems();
+  const data: WindowRow[] = items.map((it) => {
+    const abs = absAt(it.index);
+    return { abs, record: store.get(abs), start: it.start };
+  });
+
+  const table = useReactTable({
+    data,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => String(r.abs),
+    state: { columnVisibility, columnOrder: [...visible], columnSizing },
+    onColumnSizingChange: setColumnSizing,
+    columnResizeMode: 'onChange',
+    enableColumnResizing: true,
+    // `data` is rebuilt every frame (it is only the visible window); the default page-index reset
+    // on every new data array would schedule a state update per render and never settle.
+    autoResetAll: false,
+    manualPagination: true,
+  });
+  const totalWidth = table.getVisibleLeafColumns().reduce((w, c) => w + c.getSize(), 0);
+
+  const pauseOnUserScroll = (e: WheelEvent) => {
+    if (follow && e.deltaY < 0) onFollowChange(false);
+  };
+  const pauseOnKeys = (e: KeyboardEvent) => {
+    if (follow && ['ArrowUp', 'PageUp', 'Home'].includes(e.key)) onFollowChange(false);
+  };
+
+  return (
+    <div className="live-table">
+      <div className="table-scroll" ref={scrollRef} onWheel={pauseOnUserScroll} onKeyDown={pauseOnKeys} tabIndex={0} aria-label="Events">
+        <table data-testid="events-table" className="events-table" style={{ width: totalWidth }} aria-rowcount={count}>
+          <thead>
+            {table.getHeaderGroups().map((hg) => (
+              <tr key={hg.id}>
+                {hg.headers.map((h) => (
+                  <th key={h.id} style={{ width: h.getSize() }} data-field={h.column.id} title={metaByName.get(h.column.id)?.description}>
+                    {flexRender(h.column.columnDef.header, h.getContext())}
+                    <span className={`resizer${h.column.getIsResizing() ? ' resizing' : ''}`} onMouseDown={h.getResizeHandler()} onTouchStart={h.getResizeHandler()} onDoubleClick={() => h.column.resetSize()} role="separator" aria-orientation="vertical" aria-label={`resize ${h.column.id}`} />
+                  </th>
+                ))}
+              </tr>
+            ))}
+          </thead>
+          <tbody style={{ height: virtualizer.getTotalSize() }}>
+            {table.getRowModel().rows.map((row) => {
+              const r = row.original;
+              return (
+                <tr
+                  key={row.id}
+                  data-testid="event-row"
+                  data-index={r.abs}
+                  aria-rowindex={r.abs + 1}
+                  aria-selected={selectedRow === r.abs}
+                  className={`${selectedRow === r.abs ? 'selected' : ''}${r.record === undefined ? ' gone' : ''}`}
+                  style={{ transform: `translateY(${r.start}px)`, width: totalWidth }}
+                  onClick={() => onSelectRow(r.abs)}
+                >
+                  {r.record === undefined ? (
+                    <td className="muted">row dropped from the browser buffer</td>
+                  ) : (
+                    row.getVisibleCells().map((cell) => {
+                      const text = formatField(cell.getValue<EventValue | undefined>(), metaByName.get(cell.column.id));
+                      return (
+                        <td key={cell.id} data-field={cell.column.id} style={{ width: cell.column.getSize() }} title={text}>
+                          {text}
+                        </td>
+                      );
+                    })
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {count === 0 && <div className="table-empty muted">{feed.runId === null ? 'Pick a target and a gadget, then press Start.' : filtered !== null && store.size > 0 ? 'No rows match the filter.' : 'Waiting for events…'}</div>}
+      </div>
+      <div className="table-footer muted">
+        {filtered !== null && <span>{filtered.length.toLocaleString()} of {store.size.toLocaleString()} rows match{scanPending ? ' (filtering…)' : ''}</span>}
+        {newSincePause > 0 && (
+          <button type="button" className="btn btn-small btn-accent" onClick={() => onFollowChange(true)} data-testid="new-rows">
+            {newSincePause.toLocaleString()} new rows — resume
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

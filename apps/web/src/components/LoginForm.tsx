@@ -1,0 +1,56 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { errorEnvelopeOf, hubClient } from '../lib/hubClient.ts';
+
+/** Only same-app paths, so `?next=` cannot bounce the user to another site. */
+function safeNext(): string {
+  const next = new URLSearchParams(window.location.search).get('next');
+  return next !== null && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
+
+export function LoginForm() {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await hubClient.login(username, password);
+      window.location.assign(safeNext());
+    } catch (err) {
+      const env = errorEnvelopeOf(err);
+      setError(env.code === 'unauthorized' ? `Sign-in failed: ${env.message}` : env.message);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="login-card" onSubmit={(e) => void submit(e)} aria-label="Sign in">
+      <div className="brand brand-large">
+        <span className="brand-mark" aria-hidden="true">◉</span> podscope
+      </div>
+      <p className="muted">Live eBPF tracing for Kubernetes workloads</p>
+      <label className="field">
+        <span>Username</span>
+        <input data-testid="login-username" name="username" autoComplete="username" autoFocus required value={username} onChange={(e) => setUsername(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>Password</span>
+        <input data-testid="login-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+      </label>
+      {error !== null && (
+        <div className="error-box" role="alert" data-testid="login-error">
+          {error}
+        </div>
+      )}
+      <button className="btn btn-primary" type="submit" data-testid="login-submit" disabled={busy}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}
