@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { repoDir } from './paths.ts';
+
+const execFileAsync = promisify(execFile);
+
+export const testImage = 'localhost/podscope-busybox:latest';
+
+/** Runs podman with the project's config and store (scripts/podman-env.sh), returning its stdout. */
+export async function podman(args: readonly string[]): Promise<string> {
+  const script = 'source "$0" && exec podman "$@"';
+  const { stdout } = await execFileAsync('bash', ['-c', script, join(repoDir, 'scripts/podman-env.sh'), ...args], {
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+export async function buildTestImage(): Promise<void> {
+  await execFileAsync('bash', [join(repoDir, 'scripts/podman-image.sh')], { timeout: 60_000 });
+}
+
+export interface PodContainer {
+  /** podman's container name. */
+  name: string;
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+/**
+ * Starts a long-running container labelled the way kubelet labels one, so the agent reports it as
+ * namespace/pod/container. The podman name gets a random suffix so runs never collide.
+ */
+export async function startPodContainer(k8s: Omit<PodContainer, 'name'>, opts: { network?: string } = {}): Promise<PodContainer> {
+  const name = `podscope-e2e-${k8s.pod}-${randomBytes(3).toString('hex')}`;
+  await podman([
+    'run', '-d', '--name', name,
+    '--network', opts.network ?? 'none',
+    '--label', `io.kubernetes.pod.namespace=${k8s.namespace}`,
+    '--label', `io.kubernetes.pod.name=${k8s.pod}`,
+    '--label', `io.kubernetes.container.name=${k8s.container}`,
+    testImage, 'sleep', 'infinity',
+  ]);
+  return { name, ...k8s };
+}
+
+export async function removeContainer(name: string): Promise<void> {
+  await podman(['rm', '--force', '--time', '0', '--ignore', name]);
+}
+
+/** `podman exec <name> argv...`: the process runc starts is exactly argv (no shell in between). */
+export async function execInContainer(name: string, argv: readonly string[]): Promise<string> {
+  return podman(['exec', name, ...argv]);
+}
