@@ -17,8 +17,13 @@ STRIP=${LLVM_STRIP:-llvm-strip}
 ARCH_INC=/usr/include/$(uname -m)-linux-gnu
 
 status=0
-for src in gadgets/*/program.bpf.c; do
-  name=$(basename "$(dirname "$src")")
+# Gadgets (gadgets/<name>/program.bpf.c → build/<name>.bpf.o) and feature probes (probes/<name>.bpf.c → build/probe_<name>.bpf.o).
+for src in gadgets/*/program.bpf.c probes/*.bpf.c; do
+  if [[ $src == probes/* ]]; then
+    name=probe_$(basename "$src" .bpf.c)
+  else
+    name=$(basename "$(dirname "$src")")
+  fi
   out=build/$name.bpf.o
   # Rebuild only when the program or a shared header changed.
   if [[ -f $out && $out -nt $src && -z $(find gadgets/common "$src" -newer "$out" -print -quit) ]]; then

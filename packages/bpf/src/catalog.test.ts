@@ -7,7 +7,7 @@ import { parseGadgetSpec } from './spec/gadgetSpec.ts';
 import { manifest as traceTcp } from '../gadgets/trace_tcp/gadget.ts';
 
 describe('gadget catalog', () => {
-  it('lists every tracer with valid, available metadata and the IG field names', () => {
+  it('lists every gadget with valid, available metadata and the IG field names', () => {
     const expected: Record<string, string[]> = {
       trace_exec: ['args', 'error'],
       trace_open: ['fd', 'fname', 'flags', 'flags_raw', 'mode', 'error'],
@@ -16,6 +16,12 @@ describe('gadget catalog', () => {
       trace_bind: ['addr', 'port', 'proto', 'error'],
       trace_signal: ['tpid', 'tcomm', 'sig', 'result'],
       trace_oomkill: ['fpid', 'fcomm', 'pages', 'anon_rss'],
+      profile_blockio: ['interval', 'disk', 'bucket.lo', 'bucket.hi', 'count'],
+      profile_runqlat: ['interval', 'bucket.lo', 'bucket.hi', 'count'],
+      profile_tcprtt: ['interval', 'netns_id', 'raddr', 'laddr', 'bucket.lo', 'bucket.hi', 'count'],
+      top_file: ['interval', 'file', 'type', 'reads', 'writes', 'rbytes', 'wbytes'],
+      top_tcp: ['interval', 'src', 'dst', 'src.addr', 'dst.port', 'sent', 'received'],
+      snapshot_process: ['state', 'start_time', 'proc.ppid', 'proc.uid', 'proc.tid'],
     };
     expect([...gadgetCatalog.keys()].sort()).toEqual(Object.keys(expected).sort());
     for (const [name, fields] of Object.entries(expected)) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PodscopeError, type FieldMeta, type GadgetMeta } from '@podscope/protocol';
 import type { GadgetManifest } from './spec/gadgetManifest.ts';
 import { derivedFieldType, gadgetMeta, readGadgetSpec, type GadgetSpec } from './spec/gadgetSpec.ts';
+import { unavailableReason, type KernelFeatures } from './spec/kernelFeatures.ts';
 import { manifest as traceExec } from '../gadgets/trace_exec/gadget.ts';
 import { manifest as traceOpen } from '../gadgets/trace_open/gadget.ts';
 import { manifest as traceFsslower } from '../gadgets/trace_fsslower/gadget.ts';
@@ -12,12 +13,18 @@ import { manifest as traceTcp } from '../gadgets/trace_tcp/gadget.ts';
 import { manifest as traceBind } from '../gadgets/trace_bind/gadget.ts';
 import { manifest as traceSignal } from '../gadgets/trace_signal/gadget.ts';
 import { manifest as traceOomkill } from '../gadgets/trace_oomkill/gadget.ts';
+import { manifest as profileBlockio } from '../gadgets/profile_blockio/gadget.ts';
+import { manifest as profileRunqlat } from '../gadgets/profile_runqlat/gadget.ts';
+import { manifest as profileTcprtt } from '../gadgets/profile_tcprtt/gadget.ts';
+import { manifest as topFile } from '../gadgets/top_file/gadget.ts';
+import { manifest as topTcp } from '../gadgets/top_tcp/gadget.ts';
+import { manifest as snapshotProcess } from '../gadgets/snapshot_process/gadget.ts';
 
 export interface BpfGadget {
   meta: GadgetMeta;
 }
 
-const manifests: readonly GadgetManifest[] = [traceExec, traceOpen, traceFsslower, traceTcp, traceBind, traceSignal, traceOomkill];
+export const manifests: readonly GadgetManifest[] = [traceExec, traceOpen, traceFsslower, traceTcp, traceBind, traceSignal, traceOomkill, profileBlockio, profileRunqlat, profileTcprtt, topFile, topTcp, snapshotProcess];
 
 /** Where build-gadgets.sh writes objects; overridable for packaged installs. */
 export const buildDir = process.env['PODSCOPE_BPF_BUILD_DIR'] ?? fileURLToPath(new URL('../build', import.meta.url));
@@ -65,4 +72,22 @@ export function gadgetSpecOf(name: string): GadgetSpec {
   const fresh = readGadgetSpec(objectPathOf(name), known);
   specs.set(name, fresh);
   return fresh;
+}
+
+/** Gadget name → why this kernel cannot run it, for every gadget whose declared needs are not met. */
+export function unavailableGadgets(all: readonly GadgetManifest[], features: KernelFeatures): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of all) {
+    const reason = unavailableReason(m.needs ?? [], features);
+    if (reason !== undefined) out.set(m.name, reason);
+  }
+  return out;
+}
+
+/** Marks catalog entries the kernel cannot run; an existing reason (e.g. "not built") is kept. */
+export function applyKernelFeatures(features: KernelFeatures): void {
+  for (const [name, reason] of unavailableGadgets(manifests, features)) {
+    const g = gadgetCatalog.get(name);
+    if (g && g.meta.unavailable === undefined) g.meta.unavailable = reason;
+  }
 }

@@ -22,3 +22,24 @@ export const ringSizeParam = {
   min: 4096,
   max: 1024 * 1024 * 1024,
 } as const;
+
+/** Every profile/top gadget: how often the loader reads the kernel map. */
+export const mapFetchIntervalParam = {
+  name: 'map-fetch-interval',
+  type: 'duration',
+  description: 'How often the kernel map is read (one batch of rows per read)',
+  default: 1000,
+  min: 10,
+  max: 3_600_000,
+} as const;
+
+/** top gadgets: applied by the agent to each interval's rows. */
+export function topParams(defaultSort: string): readonly [
+  { readonly name: 'sort'; readonly type: 'string'; readonly description: string; readonly default: string },
+  { readonly name: 'max-entries'; readonly type: 'integer'; readonly description: string; readonly default: 20; readonly min: 1; readonly max: 10_000 },
+] {
+  return [
+    { name: 'sort', type: 'string', description: 'Sort rows of each interval by these fields (e.g. -wbytes,file; "-" = descending)', default: defaultSort },
+    { name: 'max-entries', type: 'integer', description: 'Rows kept per interval after sorting', default: 20, min: 1, max: 10_000 },
+  ];
+}

@@ -260,3 +260,42 @@ static __always_inline __u16 gadget_file_type(struct file *f)
 }
 
 #endif
+
+/* ---- profile gadgets: log2 histograms kept in hash maps and read by the loader ---- */
+
+/* Slot 0 holds 0, slot i >= 1 holds [2^(i-1), 2^i): the convention of log2Histogram.ts. */
+#define GADGET_HIST_SLOTS 32
+
+struct gadget_hist {
+	__u64 slots[GADGET_HIST_SLOTS];
+};
+
+static __always_inline __u32 gadget_log2_slot(__u64 v)
+{
+	__u32 slot = 0;
+	/* Unrolled binary search for the highest set bit: constant cost, no loop for the verifier. */
+	if (v >> 32) { v >>= 32; slot += 32; }
+	if (v >> 16) { v >>= 16; slot += 16; }
+	if (v >> 8) { v >>= 8; slot += 8; }
+	if (v >> 4) { v >>= 4; slot += 4; }
+	if (v >> 2) { v >>= 2; slot += 2; }
+	if (v >> 1) { v >>= 1; slot += 1; }
+	slot += v; /* v is now 0 or 1 */
+	return slot < GADGET_HIST_SLOTS ? slot : GADGET_HIST_SLOTS - 1;
+}
+
+/* Adds one sample to the histogram at key, creating it zeroed; the value must be a struct gadget_hist. */
+static __always_inline void gadget_hist_add(void *map, const void *key, __u64 value)
+{
+	struct gadget_hist *h = bpf_map_lookup_elem(map, key);
+	if (!h) {
+		static const struct gadget_hist zero;
+		bpf_map_update_elem(map, key, &zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(map, key);
+		if (!h)
+			return;
+	}
+	__u32 slot = gadget_log2_slot(value);
+	if (slot < GADGET_HIST_SLOTS)
+		__sync_fetch_and_add(&h->slots[slot], 1);
+}

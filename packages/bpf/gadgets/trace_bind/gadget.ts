@@ -6,6 +6,7 @@ export const manifest: GadgetManifest = {
   name: 'trace_bind',
   category: 'trace',
   description: 'Trace bind(2) on IPv4/IPv6 sockets: address, port, protocol and result',
+  needs: ['btf', 'tracepoint', 'ringbuf'],
   params: [ringSizeParam],
   fields: {
     ...processFieldAnnotations,

@@ -5,6 +5,7 @@ export const manifest: GadgetManifest = {
   name: 'trace_exec',
   category: 'trace',
   description: 'Trace new processes: every execve/execveat with its arguments, parent and result',
+  needs: ['btf', 'tracepoint', 'ringbuf'],
   params: [
     { name: 'ignore-failed', type: 'boolean', description: 'Drop failed execs in the kernel', default: true },
     {

@@ -6,6 +6,7 @@ export const manifest: GadgetManifest = {
   name: 'trace_fsslower',
   category: 'trace',
   description: 'Trace regular-file reads, writes, fsyncs and opens slower than a threshold, timed from syscall entry to exit',
+  needs: ['btf', 'tracepoint', 'ringbuf'],
   params: [
     { name: 'min', type: 'integer', description: 'Report operations slower than this many milliseconds (0 = all); applied in the kernel', default: 10, min: 0, max: 3_600_000 },
     ringSizeParam,

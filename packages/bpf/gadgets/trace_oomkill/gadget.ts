@@ -6,6 +6,7 @@ export const manifest: GadgetManifest = {
   name: 'trace_oomkill',
   category: 'trace',
   description: 'Trace OOM kills: the victim (whose pod the event names), the task that triggered the OOM killer, and memory sizes',
+  needs: ['btf', 'tp_btf', 'ringbuf'],
   params: [ringSizeParam],
   fields: {
     ...processFieldAnnotations,

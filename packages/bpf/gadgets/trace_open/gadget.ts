@@ -6,6 +6,7 @@ export const manifest: GadgetManifest = {
   name: 'trace_open',
   category: 'trace',
   description: 'Trace file opens: every open/openat/openat2 with the file name, flags, mode and result',
+  needs: ['btf', 'tracepoint', 'ringbuf'],
   params: [{ name: 'failed', type: 'boolean', description: 'Only failed opens (applied in the kernel)', default: false }, ringSizeParam],
   rodataParams: { failed: 'failed_only' },
   // open(2) does not exist on arm64; openat2 is 5.6+.

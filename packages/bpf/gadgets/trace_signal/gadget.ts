@@ -6,6 +6,7 @@ export const manifest: GadgetManifest = {
   name: 'trace_signal',
   category: 'trace',
   description: 'Trace signals as they are generated: sender, target, signal and whether it was delivered',
+  needs: ['btf', 'tracepoint', 'ringbuf'],
   params: [
     { name: 'failed-only', type: 'boolean', description: 'Only signals that were not delivered (ignored, already pending, queue overflow); applied in the kernel', default: false },
     { name: 'kill-only', type: 'boolean', description: 'Only SIGKILL (applied in the kernel)', default: false },

@@ -6,6 +6,7 @@ export const manifest: GadgetManifest = {
   name: 'trace_tcp',
   category: 'trace',
   description: 'Trace TCP connect, accept and close (IPv4 and IPv6), with failed connects and their errno',
+  needs: ['btf', 'tracepoint', 'ringbuf'],
   params: [
     { name: 'connect-only', type: 'boolean', description: 'Only connect events (applied in the kernel)', default: false },
     { name: 'accept-only', type: 'boolean', description: 'Only accept events (applied in the kernel)', default: false },

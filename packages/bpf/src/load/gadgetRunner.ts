@@ -5,8 +5,8 @@ import { PodscopeError, type EventRecord, type ResolvedParams } from '@podscope/
 import type { GadgetSpec } from '../spec/gadgetSpec.ts';
 import { libbpf, type BpfLinkHandle, type BpfObjectHandle } from './libBpf.ts';
 import { bootTimeOffsetNs, pageSize } from './libc.ts';
-import { RingReader } from './ringReader.ts';
-import { ensureTracefs, tracepointExists } from './tracefs.ts';
+import { startOutput, type GadgetOutput } from './gadgetOutput.ts';
+import { ensureTracefs, tracepointExists, tracepointNamed } from './tracefs.ts';
 import { PerCpuCounter } from './perCpuCounter.ts';
 import { checkKernelBtf, toLoadError } from './loadErrors.ts';
 import { MountNsVerdicts } from './mountNsVerdicts.ts';
@@ -26,6 +26,8 @@ export interface StartOptions {
   onError?: (err: unknown) => void;
   /** Predicates applied in the kernel before an event reaches the ring (see kernelFilterableFields). */
   kernelFilter?: KernelFilter;
+  /** Snapshot gadgets: called once after their single batch; nothing more will come (the run is done on this node). */
+  onDone?: () => void;
 }
 
 export interface RunningGadget {
@@ -94,8 +96,11 @@ function skipMissingOptionalPrograms(obj: BpfObjectHandle, spec: GadgetSpec): vo
   const optional = new Set(spec.manifest.optionalPrograms ?? []);
   if (optional.size === 0) return;
   for (const prog of libbpf.programs(obj)) {
+    if (!optional.has(prog.name)) continue;
     const tp = /^tracepoint\/([^/]+)\/([^/]+)$/.exec(prog.section);
-    if (optional.has(prog.name) && tp?.[1] !== undefined && tp[2] !== undefined && !tracepointExists(tp[1], tp[2])) libbpf.setAutoload(prog.handle, false);
+    const btfTp = /^(?:tp_btf|raw_tp|raw_tracepoint)\/([^/]+)$/.exec(prog.section);
+    const exists = tp?.[1] !== undefined && tp[2] !== undefined ? tracepointExists(tp[1], tp[2]) : btfTp?.[1] !== undefined ? tracepointNamed(btfTp[1]) : true;
+    if (!exists) libbpf.setAutoload(prog.handle, false);
   }
 }
 
@@ -113,11 +118,12 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
   } catch (err) {
     throw toLoadError(name, 'open', err);
   }
-  const links: BpfLinkHandle[] = [];
-  let ring: RingReader | undefined;
+  const links: { link: BpfLinkHandle; section: string }[] = [];
+  let output: GadgetOutput | undefined;
   const cleanup = (): void => {
-    for (const l of links.splice(0)) libbpf.destroyLink(l);
-    ring?.close();
+    // Detach first, then the output's last delivery (ring drain, final map fetch) while the maps still exist.
+    for (const l of links.splice(0)) libbpf.destroyLink(l.link);
+    output?.close();
     libbpf.close(obj);
   };
 
@@ -127,7 +133,10 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
     skipMissingOptionalPrograms(obj, spec);
     const requested = opts.params['ring-size'];
     const ringSize = ringSizeFor(typeof requested === 'number' ? requested : undefined);
-    libbpf.setMaxEntries(libbpf.findMap(obj, 'events'), ringSize);
+    const ringMap = libbpf.findMap(obj, 'events');
+    // Only trace gadgets stream through the common header's ring; the others never create it (no ring buffer needed).
+    if (spec.manifest.category === 'trace') libbpf.setMaxEntries(ringMap, ringSize);
+    else libbpf.setAutocreate(ringMap, false);
     try {
       libbpf.load(obj);
     } catch (err) {
@@ -137,7 +146,7 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
     for (const prog of libbpf.programs(obj)) {
       if (!prog.autoload) continue;
       try {
-        links.push(libbpf.attach(prog.handle, prog.name));
+        links.push({ link: libbpf.attach(prog.handle, prog.name), section: prog.section });
       } catch (err) {
         throw toLoadError(name, 'attach', err);
       }
@@ -155,21 +164,36 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
           throw err;
         });
       });
-    ring = new RingReader({
-      fd: libbpf.mapFd(libbpf.findMap(obj, 'events')),
-      size: ringSize,
-      decode: spec.decoder(bootTimeOffsetNs()).decode,
+    // Counts taken while a namespace was pending stay in polled maps; its rows are dropped once it is denied.
+    const denied = new Set<number>();
+    output = startOutput({
+      obj,
+      spec,
+      params: opts.params,
+      ringSize,
+      bootOffsetNs: bootTimeOffsetNs(),
+      links,
       onEvents: opts.onEvents,
       onError,
+      ...(opts.onDone ? { onDone: opts.onDone } : {}),
+      isDenied: (mntns) => opts.selection.enabled && denied.has(mntns),
     });
-    ring.start();
 
     let closed = false;
     return {
       attachMs,
-      allowMountNs: (ids) => verdicts.set(ids, 1),
-      denyMountNs: (ids) => verdicts.set(ids, 0),
-      forgetMountNs: (ids) => verdicts.forget(ids),
+      allowMountNs: (ids) => {
+        verdicts.set(ids, 1);
+        for (const id of ids) denied.delete(id);
+      },
+      denyMountNs: (ids) => {
+        verdicts.set(ids, 0);
+        for (const id of ids) denied.add(id);
+      },
+      forgetMountNs: (ids) => {
+        verdicts.forget(ids);
+        for (const id of ids) denied.delete(id);
+      },
       kernelDrops: () => lost.read(),
       kernelFiltered: () => filtered.read(),
       kernelFilterPlacements: filter.placements(),

@@ -5,3 +5,8 @@ export { MountNsVerdicts } from './mountNsVerdicts.ts';
 export { bootTimeOffsetNs } from './libc.ts';
 export { kernelFilterableFields, KernelFilterPlan, type KernelFilter, type KernelFilterPlacement } from './kernelFilter.ts';
 export { PerCpuCounter } from './perCpuCounter.ts';
+export { MapDumper, type MapDump, type MapDumperOptions } from './mapDumper.ts';
+export { MapPoller, type MapPollerOptions } from './mapPoller.ts';
+export { readIterator } from './iterReader.ts';
+export { DEFAULT_MAP_FETCH_INTERVAL_MS } from './gadgetOutput.ts';
+export { measureKernelFeatures, featureProbeObject } from './featureProbe.ts';

@@ -28,6 +28,14 @@ const fn = {
   lookup: lib.func('int bpf_map_lookup_elem(int fd, const void *key, void *value)'),
   remove: lib.func('int bpf_map_delete_elem(int fd, const void *key)'),
   possibleCpus: lib.func('int libbpf_num_possible_cpus(void)'),
+  getNextKey: lib.func('int bpf_map_get_next_key(int fd, const void *key, void *next_key)'),
+  lookupBatch: lib.func('int bpf_map_lookup_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, void *count, const void *opts)'),
+  lookupAndDeleteBatch: lib.func('int bpf_map_lookup_and_delete_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, void *count, const void *opts)'),
+  linkFd: lib.func('int bpf_link__fd(void *link)'),
+  programFd: lib.func('int bpf_program__fd(void *prog)'),
+  iterCreate: lib.func('int bpf_iter_create(int link_fd)'),
+  setAutocreate: lib.func('int bpf_map__set_autocreate(void *map, bool autocreate)'),
+  mapCreate: lib.func('int bpf_map_create(int map_type, const char *name, uint32_t key_size, uint32_t value_size, uint32_t max_entries, const void *opts)'),
   setPrint: lib.func('void *libbpf_set_print(void *fn)'),
 };
 
@@ -125,4 +133,31 @@ export const libbpf = {
     if (rc < 0 && rc !== -2) throw new LibBpfError('bpf_map_delete_elem', -rc, []);
   },
   possibleCpus: (): number => intOrThrow('libbpf_num_possible_cpus', fn.possibleCpus()),
+  /** Next key after `key` (null = first) into `next`; false at the end of the map. */
+  getNextKey: (fd: number, key: Uint8Array | null, next: Uint8Array): boolean => {
+    const rc = fn.getNextKey(fd, key, next) as number;
+    if (rc === 0) return true;
+    if (rc === -2 /* ENOENT */) return false;
+    throw new LibBpfError('bpf_map_get_next_key', -rc, []);
+  },
+  /**
+   * One step of a batch walk: fills `keys`/`values` with up to count[0] entries and sets count[0] to how many.
+   * Returns 'more', 'done' (ENOENT: the walk is over, the entries of this call still count) or the negative errno.
+   */
+  lookupBatch: (fd: number, inBatch: Uint8Array | null, outBatch: Uint8Array, keys: Uint8Array, values: Uint8Array, count: Uint32Array, andDelete: boolean): 'more' | 'done' | number => {
+    const call = andDelete ? fn.lookupAndDeleteBatch : fn.lookupBatch;
+    const rc = call(fd, inBatch, outBatch, keys, values, count, null) as number;
+    if (rc === 0) return 'more';
+    if (rc === -2) return 'done';
+    return rc;
+  },
+  linkFd: (link: BpfLinkHandle): number => intOrThrow('bpf_link__fd', fn.linkFd(link)),
+  programFd: (prog: BpfProgramHandle): number => intOrThrow('bpf_program__fd', fn.programFd(prog)),
+  /** A readable fd that runs the iterator program behind the link. */
+  iterCreate: (linkFd: number): number => intOrThrow('bpf_iter_create', fn.iterCreate(linkFd)),
+  /** Before load: a map left out is not created (feature probes keep a ring buffer from failing every probe). */
+  setAutocreate: (map: BpfMapHandle, on: boolean): void => void intOrThrow('bpf_map__set_autocreate', fn.setAutocreate(map, on)),
+  /** Creates a bare map and returns its fd (the caller closes it). */
+  mapCreate: (type: number, name: string, keySize: number, valueSize: number, maxEntries: number): number =>
+    intOrThrow('bpf_map_create', fn.mapCreate(type, name, keySize, valueSize, maxEntries, null)),
 };

@@ -14,6 +14,9 @@ const clockGettime = lib.func('int clock_gettime(int clk, void *ts)');
 const mountFn = lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)');
 const sysconfFn = lib.func('long sysconf(int name)');
 const strerrorFn = lib.func('const char *strerror(int errnum)');
+const socketFn = lib.func('int socket(int domain, int type, int protocol)');
+const setsockoptFn = lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t len)');
+const closeFn = lib.func('int close(int fd)');
 export const vsnprintf = lib.func('int vsnprintf(void *buf, size_t size, const char *fmt, void *ap)');
 
 /** An opaque native pointer as koffi hands it out. */
@@ -69,4 +72,22 @@ export function pageSize(): number {
 /** Returns 0 or the errno. */
 export function mount(source: string, target: string, fstype: string): number {
   return (mountFn(source, target, fstype, 0, null) as number) === 0 ? 0 : errno();
+}
+
+/** Returns the fd or throws with the errno. */
+export function socket(domain: number, type: number, protocol: number): number {
+  const fd = socketFn(domain, type, protocol) as number;
+  if (fd < 0) throw new Error(`socket(${domain}, ${type}) failed: ${strerror(errno())}`);
+  return fd;
+}
+
+/** An int-valued socket option; returns 0 or the errno. */
+export function setsockoptInt(fd: number, level: number, name: number, value: number): number {
+  const v = Buffer.alloc(4);
+  v.writeInt32LE(value);
+  return (setsockoptFn(fd, level, name, v, 4) as number) === 0 ? 0 : errno();
+}
+
+export function closeFd(fd: number): void {
+  closeFn(fd);
 }

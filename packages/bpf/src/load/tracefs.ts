@@ -1,5 +1,5 @@
 /** libbpf attaches syscall tracepoints through tracefs, which minimal hosts do not mount. */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mount, strerror } from './libc.ts';
 import { UnsupportedError } from './errors.ts';
 
@@ -17,4 +17,18 @@ export function ensureTracefs(): void {
 /** Whether a tracepoint (category/name) exists on this kernel, e.g. syscalls/sys_enter_openat2. */
 export function tracepointExists(category: string, name: string): boolean {
   return existsSync(`${TRACEFS}/events/${category}/${name}`) || existsSync(`${DEBUGFS_TRACING}/events/${category}/${name}`);
+}
+
+/** Whether an event of that name exists in any category (tp_btf/raw_tp sections name the event alone). */
+export function tracepointNamed(name: string): boolean {
+  for (const root of [TRACEFS, DEBUGFS_TRACING]) {
+    let categories: string[];
+    try {
+      categories = readdirSync(`${root}/events`);
+    } catch {
+      continue;
+    }
+    if (categories.some((c) => existsSync(`${root}/events/${c}/${name}`))) return true;
+  }
+  return false;
 }

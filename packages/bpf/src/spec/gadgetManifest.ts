@@ -1,5 +1,6 @@
 /** What a gadget folder declares beside its C program; layout always comes from BTF, never from here. */
 import type { FieldType, GadgetCategory, GadgetParam } from '@podscope/protocol';
+import type { KernelFeature } from './kernelFeatures.ts';
 
 export interface FieldAnnotation {
   /** Dotted event field name; defaults to the C member path joined by dots (proc.pid). */
@@ -43,6 +44,24 @@ export interface DerivedField {
   readonly defaultVisible: boolean;
 }
 
+/** A log2 histogram kept in the map value: slot i counts values v with bucket.lo <= v < bucket.hi (see log2Bucket). */
+export interface HistogramManifest {
+  /** C member of the value struct holding the slots (an array of __u32 or __u64). */
+  readonly slots: string;
+  /** Unit of the histogrammed value, e.g. "us"; given to bucket.lo / bucket.hi. */
+  readonly unit: string;
+  /** What is histogrammed, for the bucket fields' descriptions (e.g. "block I/O latency"). */
+  readonly what: string;
+}
+
+/** profile/top gadgets: the BPF hash map the loader reads every map-fetch-interval. */
+export interface PolledMapManifest {
+  /** Map name in `.maps`; its BTF key and value structs give the row fields. */
+  readonly name: string;
+  /** profile gadgets: the value is a histogram; each non-empty slot becomes one row. */
+  readonly histogram?: HistogramManifest;
+}
+
 export interface GadgetManifest {
   readonly name: string;
   readonly category: GadgetCategory;
@@ -57,4 +76,8 @@ export interface GadgetManifest {
   readonly optionalPrograms?: readonly string[];
   /** Boolean/integer params written into `const volatile` globals before load: param name → C variable. */
   readonly rodataParams?: Readonly<Record<string, string>>;
+  /** profile/top: the map read every map-fetch-interval (cleared after each read for top, cumulative for profile). */
+  readonly map?: PolledMapManifest;
+  /** Kernel features the gadget cannot run without; probeFeatures() marks it unavailable otherwise. */
+  readonly needs?: readonly KernelFeature[];
 }

@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { commonFields, type FieldMeta, type FieldType, type GadgetMeta } from '@podscope/protocol';
 import { ElfFile } from './elfFile.ts';
 import { BtfError, BtfTypes } from './btfTypes.ts';
-import { structLayout, type LayoutField, type StructLayout } from './structLayout.ts';
-import { generateDecoder, isTimestamp, stripEnumPrefix, type GeneratedDecoder } from './decoderGenerator.ts';
+import { structLayout, type StructLayout } from './structLayout.ts';
+import { generateDecoder, type GeneratedDecoder } from './decoderGenerator.ts';
+import { fieldMetas } from './fieldMetas.ts';
+import { parsePolledMapSpec, type PolledMapSpec } from './polledMapSpec.ts';
 import type { DerivedKind, GadgetManifest } from './gadgetManifest.ts';
 
 /** Protocol type of a derived field. */
@@ -35,25 +37,10 @@ export interface GadgetSpec {
   /** `const volatile` globals by name; offsets come from .symtab because clang 14 leaves DATASEC offsets at 0. */
   readonly rodata: ReadonlyMap<string, RodataVariable>;
   readonly programs: readonly string[];
+  /** Trace/snapshot: decodes one `struct event` record (for profile/top gadgets: one map key). */
   decoder(bootOffsetNs: number): GeneratedDecoder;
-}
-
-function defaultType(f: LayoutField): FieldType {
-  switch (f.kind) {
-    case 'bool':
-      return 'boolean';
-    case 'string':
-      return 'string';
-    case 'bytes':
-      return 'bytes';
-    case 'enum':
-      return 'enum';
-    case 'int':
-    case 'uint':
-    case 'float':
-    case 'pointer':
-      return 'integer';
-  }
+  /** profile/top gadgets: the polled map's layout and row decoder; `event` is then its key struct. */
+  readonly polled?: PolledMapSpec;
 }
 
 export function parseGadgetSpec(object: Uint8Array, manifest: GadgetManifest): GadgetSpec {
@@ -61,29 +48,22 @@ export function parseGadgetSpec(object: Uint8Array, manifest: GadgetManifest): G
   const btfSection = elf.section('.BTF');
   if (!btfSection) throw new BtfError(`${manifest.name}: object has no .BTF section (compile with -g)`);
   const btf = new BtfTypes(elf.sectionBytes(btfSection));
-  const structName = manifest.eventStruct ?? 'event';
-  const eventType = btf.find('struct', structName);
-  if (!eventType) throw new BtfError(`${manifest.name}: no struct ${structName} in BTF`);
-  const event = structLayout(btf, eventType.id);
-
-  const known = new Set(event.fields.map((f) => f.name));
-  for (const path of Object.keys(manifest.fields)) {
-    if (!known.has(path)) throw new BtfError(`${manifest.name}: manifest annotates ${path}, which struct ${structName} lacks`);
-  }
-
-  const fields: FieldMeta[] = [];
-  for (const f of event.fields) {
-    const ann = manifest.fields[f.name];
-    if (ann?.hidden === true) continue;
-    const meta: FieldMeta = {
-      name: ann?.name ?? f.name,
-      type: ann?.type ?? (isTimestamp(f, ann) ? 'timestamp' : defaultType(f)),
-      description: ann?.description ?? `${f.name} (from struct ${structName})`,
-      defaultVisible: ann?.defaultVisible ?? false,
-    };
-    if (ann?.unit !== undefined) meta.unit = ann.unit;
-    if (f.enumValues) meta.enumValues = [...stripEnumPrefix(f.enumValues, ann?.enumPrefix).values()];
-    fields.push(meta);
+  const polled = manifest.map ? parsePolledMapSpec(btf, manifest.map, manifest.category, manifest.fields, manifest.name, manifest.derived) : undefined;
+  let event: StructLayout;
+  let fields: FieldMeta[];
+  if (polled) {
+    event = polled.key;
+    fields = [...polled.fields];
+  } else {
+    const structName = manifest.eventStruct ?? 'event';
+    const eventType = btf.find('struct', structName);
+    if (!eventType) throw new BtfError(`${manifest.name}: no struct ${structName} in BTF`);
+    event = structLayout(btf, eventType.id);
+    const known = new Set(event.fields.map((f) => f.name));
+    for (const path of Object.keys(manifest.fields)) {
+      if (!known.has(path)) throw new BtfError(`${manifest.name}: manifest annotates ${path}, which struct ${structName} lacks`);
+    }
+    fields = fieldMetas(event, manifest.fields);
   }
   for (const d of manifest.derived ?? []) {
     fields.push({ name: d.name, type: derivedFieldType(d.kind), description: d.description, defaultVisible: d.defaultVisible });
@@ -111,6 +91,7 @@ export function parseGadgetSpec(object: Uint8Array, manifest: GadgetManifest): G
     fields,
     rodata,
     programs,
+    ...(polled ? { polled } : {}),
     decoder: (bootOffsetNs) =>
       generateDecoder(event, { annotations: manifest.fields, bootOffsetNs, ...(manifest.derived ? { derived: manifest.derived } : {}) }),
   };

@@ -3,5 +3,9 @@ export { BtfTypes, BtfError, type BtfType, type BtfKind, type BtfMember } from '
 export { structLayout, type StructLayout, type LayoutField, type LeafKind } from './structLayout.ts';
 export { generateDecoder, type EventDecoder, type GeneratedDecoder, type DecoderOptions } from './decoderGenerator.ts';
 export { parseGadgetSpec, readGadgetSpec, gadgetMeta, type GadgetSpec, type RodataVariable } from './gadgetSpec.ts';
-export type { GadgetManifest, FieldAnnotation, DerivedField } from './gadgetManifest.ts';
+export type { GadgetManifest, FieldAnnotation, DerivedField, PolledMapManifest, HistogramManifest } from './gadgetManifest.ts';
 export { errnoName } from './errnoNames.ts';
+export { parsePolledMapSpec, intervalField, type PolledMapSpec, type PolledRowDecoder, type HistogramLayout } from './polledMapSpec.ts';
+export { mapDefinition, type MapDefinition } from './mapDefinition.ts';
+export { log2Bucket, log2Slot, type Log2Bucket } from './log2Histogram.ts';
+export { kernelFeatureNames, unavailableReason, type KernelFeature, type KernelFeatures } from './kernelFeatures.ts';
