@@ -1,22 +1,34 @@
 'use client';
 
-import type { FieldMeta } from '@podscope/protocol';
+import { useState } from 'react';
+import { resolveColumns, type FieldMeta } from '@podscope/protocol';
 
 interface Props {
   fields: readonly FieldMeta[];
+  /** IG `--fields` spec as the URL holds it; undefined = defaults. */
+  spec: string | undefined;
   visible: readonly string[];
-  onChange: (visible: string[]) => void;
+  /** New spec (plain `a,b,c` from the checkboxes, or what the user typed). */
+  onChange: (spec: string) => void;
   onReset: () => void;
 }
 
-/** Show or hide columns; shown columns keep the field order of the metadata. */
-export function ColumnChooser({ fields, visible, onChange, onReset }: Props) {
+/** Show, hide and order columns, by checkbox or by IG's `--fields` text (`a,b,c`, or `+f,-g` against the defaults). */
+export function ColumnChooser({ fields, spec, visible, onChange, onReset }: Props) {
   const shown = new Set(visible);
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? spec ?? '';
+  const checked = draft === null ? null : resolveColumns(draft, fields);
   const toggle = (name: string, on: boolean) => {
-    const next = new Set(shown);
-    if (on) next.add(name);
-    else next.delete(name);
-    onChange(fields.map((f) => f.name).filter((n) => next.has(n)));
+    // Unchecking keeps the current order; checking appends, as `+field` would.
+    const next = on ? [...visible, name] : visible.filter((n) => n !== name);
+    setDraft(null);
+    onChange(next.join(','));
+  };
+  const apply = () => {
+    if (checked?.ok !== true || draft === null) return;
+    setDraft(null);
+    onChange(draft.trim());
   };
   return (
     <details className="column-chooser">
@@ -24,13 +36,36 @@ export function ColumnChooser({ fields, visible, onChange, onReset }: Props) {
         Columns ({visible.length}/{fields.length})
       </summary>
       <div className="column-menu" role="group" aria-label="Columns">
+        <label className="field">
+          <span>--fields (a,b,c or +f,-g)</span>
+          <input
+            type="text"
+            data-testid="columns-spec"
+            className={`mono${checked !== null && !checked.ok ? ' invalid' : ''}`}
+            value={text}
+            placeholder="defaults"
+            spellCheck={false}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') apply();
+              if (e.key === 'Escape') setDraft(null);
+            }}
+            onBlur={apply}
+          />
+          {checked !== null && !checked.ok && (
+            <span className="filter-error-message" data-testid="columns-error">
+              {checked.error.message}
+              {checked.error.suggestions !== undefined && checked.error.suggestions.length > 0 ? ` (did you mean ${checked.error.suggestions.join(', ')}?)` : ''}
+            </span>
+          )}
+        </label>
         {fields.map((f) => (
           <label key={f.name} className="checkbox" title={f.description}>
             <input type="checkbox" data-testid={`column-${f.name}`} checked={shown.has(f.name)} onChange={(e) => toggle(f.name, e.target.checked)} />
             <code>{f.name}</code>
           </label>
         ))}
-        <button type="button" className="btn btn-small" onClick={onReset}>
+        <button type="button" className="btn btn-small" onClick={() => { setDraft(null); onReset(); }}>
           Reset to defaults
         </button>
       </div>

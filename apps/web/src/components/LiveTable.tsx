@@ -3,15 +3,20 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type ColumnSizingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { EventRecord, EventValue, FieldMeta } from '@podscope/protocol';
+import { compareBySortKeys, type EventPredicate, type EventRecord, type EventValue, type FieldMeta } from '@podscope/protocol';
 import { defaultColumnWidth } from '../lib/columns.ts';
 import { FilteredIndex } from '../lib/filteredIndex.ts';
 import { formatField } from '../lib/formatField.ts';
 import type { LiveRunFeed } from '../lib/liveRun.ts';
-import type { RowPredicate } from '../lib/rowFilter.ts';
+import { sortKeysOf } from '../lib/topRows.ts';
+import { CELL_FILTER_HINT, cellClickFilter, SortableHeader } from './tableBits.tsx';
 import { useFeedVersion } from '../lib/useFeedVersion.ts';
 
 const ROW_HEIGHT = 22;
+const INDEX_WIDTH = 64;
+/** A sorted live view orders at most this many of the newest matching rows. */
+const SORT_LIMIT = 100_000;
+const RESORT_MS = 1000;
 
 interface WindowRow {
   /** Absolute index in the row store. */
@@ -24,7 +29,12 @@ interface Props {
   feed: LiveRunFeed;
   fields: readonly FieldMeta[];
   visible: readonly string[];
-  predicate: RowPredicate | null;
+  predicate: EventPredicate | null;
+  /** IG `--sort` form; sorts the rows on screen (the newest SORT_LIMIT matching ones). */
+  sort: string | undefined;
+  onSortChange: (sort: string | undefined) => void;
+  /** Click on a cell value: add `field==value` (or `!=` with a modifier) to the view filter. */
+  onCellFilter: (field: string, value: EventValue | undefined, negate: boolean) => void;
   follow: boolean;
   onFollowChange: (follow: boolean) => void;
   selectedRow: number | undefined;
@@ -41,7 +51,7 @@ interface Frozen {
  * The live event table. Rows stay in the feed's chunked store; only the window the virtualizer
  * shows is handed to react-table, so cost per frame follows the screen size, not the row count.
  */
-export function LiveTable({ feed, fields, visible, predicate, follow, onFollowChange, selectedRow, onSelectRow }: Props) {
+export function LiveTable({ feed, fields, visible, predicate, sort, onSortChange, onCellFilter, follow, onFollowChange, selectedRow, onSelectRow }: Props) {
   const version = useFeedVersion(feed);
   const store = feed.store;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -64,15 +74,37 @@ export function LiveTable({ feed, fields, visible, predicate, follow, onFollowCh
 
   const end = frozen?.end ?? store.endIndex;
   const first = frozen?.first ?? store.firstIndex;
-  const count = filtered !== null ? filtered.countBelow(end) : Math.max(0, end - first);
-  const absAt = (i: number) => (filtered !== null ? filtered.at(i) : first + i);
+  const rangeCount = filtered !== null ? filtered.countBelow(end) : Math.max(0, end - first);
+  const rangeAt = (i: number) => (filtered !== null ? filtered.at(i) : first + i);
   const newSincePause = frozen === null ? 0 : store.endIndex - frozen.end;
+
+  // Sorting a live stream re-sorts the rows on screen once a second (or once, while paused).
+  const sortKeys = useMemo(() => sortKeysOf(sort, fields), [sort, fields]);
+  const [sortTick, setSortTick] = useState(0);
+  useEffect(() => {
+    if (sortKeys.length === 0 || frozen !== null) return;
+    const t = setInterval(() => setSortTick((n) => n + 1), RESORT_MS);
+    return () => clearInterval(t);
+  }, [sortKeys, frozen]);
+  const sorted = useMemo(() => {
+    if (sortKeys.length === 0) return null;
+    const from = Math.max(0, rangeCount - SORT_LIMIT);
+    const idx: number[] = [];
+    for (let i = from; i < rangeCount; i++) idx.push(rangeAt(i));
+    const cmp = compareBySortKeys(sortKeys);
+    const empty: EventRecord = {};
+    idx.sort((a, b) => cmp(store.get(a) ?? empty, store.get(b) ?? empty) || a - b);
+    return { idx, capped: from > 0 };
+    // Re-sorted on the tick, on pause/resume, and when the filter or its backlog scan changes; not per frame.
+  }, [sortKeys, sortTick, frozen, filtered, scanPending, store, feed.runId]);
+  const count = sorted !== null ? sorted.idx.length : rangeCount;
+  const absAt = (i: number) => (sorted !== null ? (sorted.idx[i] ?? -1) : rangeAt(i));
 
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12, useFlushSync: false });
 
   useEffect(() => {
-    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
-  }, [follow, count, version, virtualizer]);
+    if (follow && count > 0 && sorted === null) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+  }, [follow, count, version, virtualizer, sorted]);
 
   const metaByName = useMemo(() => new Map(fields.map((f) => [f.name, f])), [fields]);
   const columns = useMemo<ColumnDef<WindowRow, EventValue | undefined>[]>(
@@ -104,7 +136,7 @@ export function LiveTable({ feed, fields, visible, predicate, follow, onFollowCh
     autoResetAll: false,
     manualPagination: true,
   });
-  const totalWidth = table.getVisibleLeafColumns().reduce((w, c) => w + c.getSize(), 0);
+  const totalWidth = INDEX_WIDTH + table.getVisibleLeafColumns().reduce((w, c) => w + c.getSize(), 0);
 
   const pauseOnUserScroll = (e: WheelEvent) => {
     if (follow && e.deltaY < 0) onFollowChange(false);
@@ -120,11 +152,23 @@ export function LiveTable({ feed, fields, visible, predicate, follow, onFollowCh
           <thead>
             {table.getHeaderGroups().map((hg) => (
               <tr key={hg.id}>
+                <th className="row-index" style={{ width: INDEX_WIDTH }} title="Row number. Click a row's number to open the event's details.">
+                  #
+                </th>
                 {hg.headers.map((h) => (
-                  <th key={h.id} style={{ width: h.getSize() }} data-field={h.column.id} title={metaByName.get(h.column.id)?.description}>
+                  <SortableHeader key={h.id} field={h.column.id} sort={sort} onSortChange={onSortChange} width={h.getSize()} description={metaByName.get(h.column.id)?.description}>
                     {flexRender(h.column.columnDef.header, h.getContext())}
-                    <span className={`resizer${h.column.getIsResizing() ? ' resizing' : ''}`} onMouseDown={h.getResizeHandler()} onTouchStart={h.getResizeHandler()} onDoubleClick={() => h.column.resetSize()} role="separator" aria-orientation="vertical" aria-label={`resize ${h.column.id}`} />
-                  </th>
+                    <span
+                      className={`resizer${h.column.getIsResizing() ? ' resizing' : ''}`}
+                      onMouseDown={h.getResizeHandler()}
+                      onTouchStart={h.getResizeHandler()}
+                      onDoubleClick={() => h.column.resetSize()}
+                      onClick={(e) => e.stopPropagation()}
+                      role="separator"
+                      aria-orientation="vertical"
+                      aria-label={`resize ${h.column.id}`}
+                    />
+                  </SortableHeader>
                 ))}
               </tr>
             ))}
@@ -141,15 +185,18 @@ export function LiveTable({ feed, fields, visible, predicate, follow, onFollowCh
                   aria-selected={selectedRow === r.abs}
                   className={`${selectedRow === r.abs ? 'selected' : ''}${r.record === undefined ? ' gone' : ''}`}
                   style={{ transform: `translateY(${r.start}px)`, width: totalWidth }}
-                  onClick={() => onSelectRow(r.abs)}
                 >
+                  <td className="row-index" style={{ width: INDEX_WIDTH }} data-testid="row-select" title="Open this event's details" onClick={() => onSelectRow(r.abs)}>
+                    {r.abs}
+                  </td>
                   {r.record === undefined ? (
                     <td className="muted">row dropped from the browser buffer</td>
                   ) : (
                     row.getVisibleCells().map((cell) => {
-                      const text = formatField(cell.getValue<EventValue | undefined>(), metaByName.get(cell.column.id));
+                      const value = cell.getValue<EventValue | undefined>();
+                      const text = formatField(value, metaByName.get(cell.column.id));
                       return (
-                        <td key={cell.id} data-field={cell.column.id} style={{ width: cell.column.getSize() }} title={text}>
+                        <td key={cell.id} data-field={cell.column.id} className="filterable" style={{ width: cell.column.getSize() }} title={`${text}\n\n${CELL_FILTER_HINT}`} onClick={(e) => cellClickFilter(e, cell.column.id, value, onCellFilter)}>
                           {text}
                         </td>
                       );
@@ -164,6 +211,13 @@ export function LiveTable({ feed, fields, visible, predicate, follow, onFollowCh
       </div>
       <div className="table-footer muted">
         {filtered !== null && <span>{filtered.length.toLocaleString()} of {store.size.toLocaleString()} rows match{scanPending ? ' (filtering…)' : ''}</span>}
+        {sorted !== null && (
+          <span data-testid="sort-note">
+            sorted by <code>{sort}</code>
+            {sorted.capped ? ` (newest ${SORT_LIMIT.toLocaleString()} rows)` : ''}
+            {frozen === null ? ', re-sorted every second' : ''}
+          </span>
+        )}
         {newSincePause > 0 && (
           <button type="button" className="btn btn-small btn-accent" onClick={() => onFollowChange(true)} data-testid="new-rows">
             {newSincePause.toLocaleString()} new rows — resume

@@ -1,10 +1,11 @@
 'use client';
 
 import { useEffect, useMemo, useState } from 'react';
-import type { ErrorEnvelope, RunInfo } from '@podscope/protocol';
+import { compileFilter, resolveColumns, type ErrorEnvelope, type EventValue, type GadgetMeta, type RunInfo } from '@podscope/protocol';
+import { appendClause, clauseFor } from '../lib/clickFilter.ts';
 import { defaultColumns, fieldsOf } from '../lib/columns.ts';
+import { valueSourceOf } from '../lib/filterValueSource.ts';
 import { errorEnvelopeOf, hubClient } from '../lib/hubClient.ts';
-import { parseRowFilter } from '../lib/rowFilter.ts';
 import { DEFAULT_ROW_CAPACITY } from '../lib/rowStore.ts';
 import { useHubData } from '../lib/useHubData.ts';
 import { useLiveRun } from '../lib/useLiveRun.ts';
@@ -12,13 +13,17 @@ import { defaultViewState, parseViewState, serializeViewState, targetOf, type Vi
 import { AppHeader } from './AppHeader.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { CountersBar } from './CountersBar.tsx';
+import { FilterBar } from './FilterBar.tsx';
 import { GadgetPicker } from './GadgetPicker.tsx';
+import { HistogramView } from './HistogramView.tsx';
 import { LiveTable } from './LiveTable.tsx';
 import { ParamForm, paramsForRequest } from './ParamForm.tsx';
 import { RowDetail } from './RowDetail.tsx';
 import { RunControls } from './RunControls.tsx';
 import { RunStatus } from './RunStatus.tsx';
+import { SnapshotView } from './SnapshotView.tsx';
 import { TargetPicker, type TargetSelection } from './TargetPicker.tsx';
+import { TopView } from './TopView.tsx';
 
 /** Buffer bound: `?buffer=N` overrides the build-time default. */
 function rowCapacity(): number {
@@ -39,6 +44,37 @@ function formOfRun(v: ViewState, run: RunInfo): ViewState {
   const next: ViewState = { ...rest, gadget: run.request.gadget, namespaces: t.namespaces, host: t.host, params: Object.fromEntries(Object.entries(run.request.params).map(([k, val]) => [k, String(val)])) };
   if (t.podName !== undefined) next.pod = t.podName;
   if (t.containerName !== undefined) next.container = t.containerName;
+  if (run.request.filter !== undefined && run.request.filter !== '') next.sfilter = run.request.filter;
+  return next;
+}
+
+type ViewTab = 'events' | 'histogram' | 'top' | 'snapshot';
+
+/** The views a gadget category offers; the first is the default, the raw events are always there. */
+function tabsOf(gadget: GadgetMeta | undefined): ViewTab[] {
+  switch (gadget?.category) {
+    case 'profile':
+      return ['histogram', 'events'];
+    case 'top':
+      return ['top', 'events'];
+    case 'snapshot':
+      return ['snapshot', 'events'];
+    case 'trace':
+    case undefined:
+      return ['events'];
+  }
+}
+
+const tabTitles: Record<ViewTab, string> = { events: 'Events', histogram: 'Histogram', top: 'Top', snapshot: 'Snapshot' };
+
+/** A run's param as the agent applied it: the request's value, else the gadget's default. */
+function runParam(run: RunInfo | null, gadget: GadgetMeta | undefined, name: string): string | number | boolean | undefined {
+  return run?.request.params[name] ?? gadget?.params.find((p) => p.name === name)?.default;
+}
+
+function without<K extends keyof ViewState>(v: ViewState, ...keys: K[]): ViewState {
+  const next = { ...v };
+  for (const k of keys) delete next[k];
   return next;
 }
 
@@ -95,8 +131,25 @@ export function MainScreen() {
   const gadget = gadgets?.find((g) => g.name === view.gadget);
   const tableGadget = gadgets?.find((g) => g.name === (feed.run?.request.gadget ?? view.gadget));
   const fields = useMemo(() => fieldsOf(tableGadget), [tableGadget]);
-  const visible = view.columns ?? defaultColumns(fields);
-  const filter = useMemo(() => parseRowFilter(view.filter ?? ''), [view.filter]);
+  const sourceFields = useMemo(() => fieldsOf(gadget), [gadget]);
+  const columns = useMemo(() => resolveColumns(view.fields ?? '', fields), [view.fields, fields]);
+  const visible = columns.ok ? columns.columns : defaultColumns(fields);
+  const viewFilter = useMemo(() => compileFilter(view.filter ?? '', fields), [view.filter, fields]);
+  const predicate = viewFilter.ok && viewFilter.filter.ast !== null ? viewFilter.filter.matches : null;
+  const sourceFilterOk = useMemo(() => (view.sfilter ?? '').trim() === '' || compileFilter(view.sfilter ?? '', sourceFields).ok, [view.sfilter, sourceFields]);
+  const values = useMemo(() => valueSourceOf(feed.store, inventory?.containers ?? []), [feed, inventory]);
+  const tabs = tabsOf(tableGadget);
+  const tab: ViewTab = tabs.find((t) => t === view.tab) ?? tabs[0] ?? 'events';
+
+  const commitFilter = (text: string) => setView((v) => (text.trim() === '' ? without(v, 'filter') : { ...v, filter: text }));
+  const filterByCell = (field: string, value: EventValue | undefined, negate: boolean) => {
+    const clause = clauseFor(field, value, negate);
+    if (clause === null) return;
+    const next = appendClause(filterText, clause);
+    setFilterText(next);
+    commitFilter(next);
+  };
+  const setSort = (sort: string | undefined) => setView((v) => (sort === undefined ? without(v, 'sort') : { ...v, sort }));
 
   const selectTarget = (sel: TargetSelection) =>
     setView((v) => {
@@ -113,7 +166,8 @@ export function MainScreen() {
     setRunError(null);
     setNotice(null);
     try {
-      const run = await hubClient.startRun({ gadget: gadget.name, target: targetOf(view), params: paramsForRequest(gadget.params, view.params) });
+      const sfilter = view.sfilter?.trim() ?? '';
+      const run = await hubClient.startRun({ gadget: gadget.name, target: targetOf(view), params: paramsForRequest(gadget.params, view.params), ...(sfilter !== '' ? { filter: sfilter } : {}) });
       watch(run);
       setView((v) => ({ ...withoutRun(v), run: run.id, follow: true }));
     } catch (err) {
@@ -139,7 +193,7 @@ export function MainScreen() {
     }
   };
 
-  const canStart = ready && gadget !== undefined && gadget.unavailable === undefined;
+  const canStart = ready && gadget !== undefined && gadget.unavailable === undefined && sourceFilterOk;
   return (
     <div className="app">
       <AppHeader user={user} socket={socketStatus} />
@@ -154,7 +208,7 @@ export function MainScreen() {
           />
           <section className="panel" aria-label="Gadget">
             <header className="panel-title">Gadget</header>
-            <GadgetPicker gadgets={gadgets} value={view.gadget} onChange={(name) => setView((v) => { const { columns: _c, ...rest } = v; return { ...rest, gadget: name, params: {} }; })} />
+            <GadgetPicker gadgets={gadgets} value={view.gadget} onChange={(name) => setView((v) => ({ ...without(v, 'fields', 'sort', 'tab'), gadget: name, params: {} }))} />
             {gadget !== undefined && (
               <ParamForm
                 params={gadget.params}
@@ -169,6 +223,20 @@ export function MainScreen() {
                 }
               />
             )}
+            <div className="source-filter">
+              <span className="param-name" title="Applied on the nodes before events are sent; simple clauses (proc.comm, proc.pid, proc.uid ==/in) run in the kernel">
+                --filter (source)
+              </span>
+              <FilterBar
+                testId="run-filter"
+                label="Source filter for the next run"
+                value={view.sfilter ?? ''}
+                onChange={(text) => setView((v) => (text === '' ? without(v, 'sfilter') : { ...v, sfilter: text }))}
+                fields={sourceFields}
+                values={values}
+                placeholder="proc.comm==dd,k8s.podName==web-1"
+              />
+            </div>
             <RunControls feed={feed} canStart={canStart} busy={busy} error={runError} onStart={() => void start()} onStop={() => void stop()} />
             {loadError !== null && <div className="error-box" role="alert">{loadError.message}</div>}
           </section>
@@ -185,17 +253,64 @@ export function MainScreen() {
           </div>
           <CountersBar feed={feed} />
           <div className="toolbar">
-            <button type="button" className={`btn btn-small ${view.follow ? 'btn-accent' : ''}`} data-testid="follow-toggle" aria-pressed={view.follow} onClick={() => setView((v) => ({ ...v, follow: !v.follow }))} title="Follow keeps the newest row in view; pause freezes the view while rows keep arriving">
+            {tabs.length > 1 && (
+              <div className="view-tabs" role="tablist" aria-label="View">
+                {tabs.map((t) => (
+                  <button key={t} type="button" role="tab" aria-selected={t === tab} className={`tab${t === tab ? ' active' : ''}`} data-testid={`view-tab-${t}`} onClick={() => setView((v) => (t === tabs[0] ? without(v, 'tab') : { ...v, tab: t }))}>
+                    {tabTitles[t]}
+                  </button>
+                ))}
+              </div>
+            )}
+            {tab === 'events' && <button type="button" className={`btn btn-small ${view.follow ? 'btn-accent' : ''}`} data-testid="follow-toggle" aria-pressed={view.follow} onClick={() => setView((v) => ({ ...v, follow: !v.follow }))} title="Follow keeps the newest row in view; pause freezes the view while rows keep arriving">
               {view.follow ? '⏸ Pause' : '▶ Follow'}
-            </button>
-            <input className={`filter-input${filter.ok ? '' : ' invalid'}`} type="search" data-testid="table-filter" aria-label="Filter rows" placeholder="filter: proc.comm==sh,args~^/bin   or any text" value={filterText} onChange={(e) => setFilterText(e.target.value)} />
-            {!filter.ok && <span className="filter-error" role="alert">{filter.error}</span>}
+            </button>}
+            <FilterBar
+              testId="table-filter"
+              className="view-filter"
+              label="Filter rows"
+              value={filterText}
+              onChange={setFilterText}
+              onCommit={commitFilter}
+              fields={fields}
+              values={values}
+              placeholder="filter: proc.comm==sh,args~^/bin   (click a cell to add it)"
+            />
             <div className="header-spacer" />
-            <ColumnChooser fields={fields} visible={visible} onChange={(columns) => setView((v) => ({ ...v, columns }))} onReset={() => setView((v) => { const { columns: _c, ...rest } = v; return rest; })} />
+            <ColumnChooser fields={fields} spec={view.fields} visible={visible} onChange={(spec) => setView((v) => ({ ...v, fields: spec }))} onReset={() => setView((v) => without(v, 'fields'))} />
           </div>
           <div className="table-area">
-            <LiveTable feed={feed} fields={fields} visible={visible} predicate={filter.ok ? filter.predicate : null} follow={view.follow} onFollowChange={(follow) => setView((v) => ({ ...v, follow }))} selectedRow={view.row} onSelectRow={(row) => setView((v) => ({ ...v, row, follow: false }))} />
-            {view.row !== undefined && <RowDetail feed={feed} index={view.row} fields={fields} onClose={() => setView((v) => { const { row: _r, ...rest } = v; return rest; })} />}
+            {tab === 'events' && (
+              <LiveTable
+                feed={feed}
+                fields={fields}
+                visible={visible}
+                predicate={predicate}
+                sort={view.sort}
+                onSortChange={setSort}
+                onCellFilter={filterByCell}
+                follow={view.follow}
+                onFollowChange={(follow) => setView((v) => ({ ...v, follow }))}
+                selectedRow={view.row}
+                onSelectRow={(row) => setView((v) => ({ ...v, row, follow: false }))}
+              />
+            )}
+            {tab === 'histogram' && <HistogramView feed={feed} gadgetFields={tableGadget?.fields ?? []} predicate={predicate} />}
+            {tab === 'top' && (
+              <TopView
+                feed={feed}
+                fields={fields}
+                visible={visible}
+                predicate={predicate}
+                sort={view.sort}
+                runSort={String(runParam(feed.run, tableGadget, 'sort') ?? '') || undefined}
+                maxEntries={Number(runParam(feed.run, tableGadget, 'max-entries')) || undefined}
+                onSortChange={setSort}
+                onCellFilter={filterByCell}
+              />
+            )}
+            {tab === 'snapshot' && <SnapshotView feed={feed} fields={fields} visible={visible} predicate={predicate} sort={view.sort} onSortChange={setSort} onCellFilter={filterByCell} />}
+            {view.row !== undefined && tab === 'events' && <RowDetail feed={feed} index={view.row} fields={fields} onClose={() => setView((v) => without(v, 'row'))} />}
           </div>
         </main>
       </div>

@@ -26,6 +26,14 @@ export function RunStatus({ feed }: { feed: LiveRunFeed }) {
             <span className="muted">{n.state}</span>
             {n.attachMs !== undefined && <span className="muted">attach {Math.round(n.attachMs)} ms</span>}
             {n.error !== undefined && <span className="node-error">{n.error.message}</span>}
+            {n.pushdown !== undefined && (n.pushdown.kernel.length > 0 || n.pushdown.agent !== null) && (
+              <span className="pushdown" data-testid={`pushdown-${n.node}`} title="Where the run's source filter is applied on this node: clauses the kernel checks itself, and what the agent checks after">
+                kernel: <code>{n.pushdown.kernel.length > 0 ? n.pushdown.kernel.join(', ') : '—'}</code>
+                {' · '}agent: <code>{n.pushdown.agent ?? '—'}</code>
+                {n.kernelFiltered !== undefined && <span className="muted"> · {n.kernelFiltered.toLocaleString()} filtered in kernel</span>}
+                <span className="muted"> · {n.filtered.toLocaleString()} by agent</span>
+              </span>
+            )}
           </li>
         ))}
       </ul>

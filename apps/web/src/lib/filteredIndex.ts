@@ -1,4 +1,4 @@
-import type { RowPredicate } from './rowFilter.ts';
+import type { EventPredicate } from '@podscope/protocol';
 import type { RowStore } from './rowStore.ts';
 
 /**
@@ -11,7 +11,7 @@ export class FilteredIndex {
   private scanned = 0;
   private storeEnd = 0;
 
-  constructor(private readonly predicate: RowPredicate) {}
+  constructor(private readonly predicate: EventPredicate) {}
 
   /** Catches up with the store; returns true when rows remain to be scanned. */
   sync(store: RowStore, budget = 200_000): boolean {

@@ -13,8 +13,11 @@ describe('viewState', () => {
       params: { 'ignore-failed': 'false', 'max-args': '32', paths: 'a,b & c' },
       follow: false,
       row: 1234,
-      columns: ['timestamp', 'proc.comm', 'args'],
+      fields: 'timestamp,proc.comm,args',
       filter: 'proc.comm==sh,args~^/bin',
+      sfilter: 'proc.comm in (dd, "a b&c+d"),k8s.podName==web-1',
+      sort: '-proc.pid',
+      tab: 'events',
     };
     const text = serializeViewState(state);
     expect(parseViewState(text)).toEqual(state);
@@ -35,6 +38,21 @@ describe('viewState', () => {
     expect(q.get('p.timeout')).toBe('2s');
     expect(q.get('follow')).toBe('0');
     expect(q.get('row')).toBe('3');
+  });
+
+  it('keeps the IG forms readable in the URL and restores them', () => {
+    const state: ViewState = { ...defaultViewState(), gadget: 'trace_exec', fields: '+proc.ppid,-k8s.node', filter: 'proc.comm==sh,args~^/bin', sort: '-proc.pid' };
+    const text = serializeViewState(state);
+    expect(text).toContain('fields=+proc.ppid,-k8s.node'.replace('+', '%2B'));
+    expect(text).toContain('filter=proc.comm==sh,args~%5E/bin');
+    expect(text).toContain('sort=-proc.pid');
+    expect(parseViewState(text)).toEqual(state);
+    expect(parseViewState('fields=k8s.podName,proc.comm,args&sfilter=proc.comm==dd').fields).toBe('k8s.podName,proc.comm,args');
+    expect(parseViewState('sfilter=proc.comm==dd').sfilter).toBe('proc.comm==dd');
+  });
+
+  it('reads the older cols= key as fields', () => {
+    expect(parseViewState('cols=timestamp,args').fields).toBe('timestamp,args');
   });
 
   it('ignores malformed values', () => {

@@ -14,10 +14,16 @@ export interface ViewState {
   follow: boolean;
   /** Absolute index of the selected row. */
   row?: number;
-  /** Visible columns in order; absent = the gadget's defaults. */
-  columns?: string[];
-  /** Quick filter text, IG syntax. */
+  /** Columns in IG's `--fields` form (`a,b,c` or `+f,-g`); absent = the gadget's defaults. */
+  fields?: string;
+  /** View filter over the rows on screen (the filter language). */
   filter?: string;
+  /** Source filter sent with the next run (applied on the nodes, partly in the kernel). */
+  sfilter?: string;
+  /** Sort in IG's `--sort` form (`-field`); for live traces it applies to the rows on screen. */
+  sort?: string;
+  /** Which view of the run: `events`, or the gadget category's own (histogram, top, snapshot). */
+  tab?: string;
 }
 
 export const defaultViewState = (): ViewState => ({ namespaces: [], host: false, params: {}, follow: true });
@@ -52,9 +58,13 @@ export function parseViewState(search: string | URLSearchParams): ViewState {
   state.follow = q.get('follow') !== '0';
   const row = q.get('row');
   if (row !== null && /^\d+$/.test(row)) state.row = Number(row);
-  if (q.has('cols')) state.columns = splitList(q.get('cols'));
-  const filter = nonEmpty(q.get('filter'));
-  if (filter !== undefined) state.filter = filter;
+  // `cols=` is the pre-`fields=` name of the same list.
+  const fields = q.get('fields') ?? q.get('cols');
+  if (fields !== null && fields.trim() !== '') state.fields = fields.trim();
+  for (const key of ['filter', 'sfilter', 'sort', 'tab'] as const) {
+    const value = nonEmpty(q.get(key));
+    if (value !== undefined) state[key] = value;
+  }
   return state;
 }
 
@@ -70,9 +80,13 @@ export function serializeViewState(state: ViewState): string {
   for (const name of Object.keys(state.params).sort()) q.set(PARAM_PREFIX + name, state.params[name] ?? '');
   if (!state.follow) q.set('follow', '0');
   if (state.row !== undefined) q.set('row', String(state.row));
-  if (state.columns !== undefined) q.set('cols', state.columns.join(','));
-  if (state.filter !== undefined) q.set('filter', state.filter);
-  return q.toString();
+  if (state.fields !== undefined) q.set('fields', state.fields);
+  for (const key of ['filter', 'sfilter', 'sort', 'tab'] as const) {
+    const value = state[key];
+    if (value !== undefined && value !== '') q.set(key, value);
+  }
+  // Separators that need no escaping in a query value stay readable: `fields=k8s.podName,proc.comm,args`.
+  return q.toString().replace(/%(2C|3D|2F|3A|21|40|7E)/gi, (m) => decodeURIComponent(m));
 }
 
 /** The target selector the view state describes. */
