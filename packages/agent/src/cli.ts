@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PodscopeError, toErrorEnvelope } from '@podscope/protocol';
-import { loadBpfHost } from './bpfHost.ts';
+import { createAgentHost } from './gadgets/agentHost.ts';
 import { AGENT_VERSION, loadConfig } from './config.ts';
 import { createContainerIndex } from './discovery/index.ts';
 import { exitCodeOf } from './cli/exitCodes.ts';
@@ -40,6 +40,8 @@ program
   .option('--node <name>', 'node name to report (default: hostname, PODSCOPE_NODE_NAME)')
   .option('--filter <expr>', "keep events matching e.g. 'proc.comm==ls,args~^ls '")
   .option('--fields <a,b>', 'columns to print (+f adds, -f removes)')
+  .option('--sort <f,-g>', 'top gadgets: sort each interval by these fields (- for descending)')
+  .option('--max-entries <n>', 'top gadgets: rows per interval (0 = all)')
   .addOption(outputOption())
   .option('-t, --timeout <seconds>', 'stop after this many seconds (0 = until Ctrl-C)', seconds)
   .allowUnknownOption()
@@ -47,8 +49,8 @@ program
   .action(async (gadget: string, opts: RunFlags & { node?: string }, cmd: Command) => {
     try {
       const config = loadConfig({ node: opts.node });
-      const host = await loadBpfHost();
-      await runStandalone(gadget, opts, cmd.args.slice(1), config, createContainerIndex(config), host);
+      const index = createContainerIndex(config);
+      await runStandalone(gadget, opts, cmd.args.slice(1), config, index, await createAgentHost(index, config.procRoot));
       process.exit(0);
     } catch (err) {
       fail(err);
@@ -66,7 +68,8 @@ program
     try {
       const config = loadConfig({ hub: opts.hub, token: opts.token, tokenFile: opts.tokenFile, node: opts.node });
       if (config.hubUrl === undefined || config.token === undefined) throw new PodscopeError('bad_request', 'serve needs --hub and a token (--token, --token-file or PODSCOPE_AGENT_TOKEN)');
-      const agent = new HubAgent({ url: config.hubUrl, token: config.token, node: config.node, index: createContainerIndex(config), host: await loadBpfHost() });
+      const index = createContainerIndex(config);
+      const agent = new HubAgent({ url: config.hubUrl, token: config.token, node: config.node, index, host: await createAgentHost(index, config.procRoot) });
       agent.connection.on('open', () => process.stderr.write(`podscope-agent: connected to ${config.hubUrl} as node ${config.node}\n`));
       agent.connection.on('close', ({ code, reason }) => process.stderr.write(`podscope-agent: hub connection closed (${code}${reason ? ` ${reason}` : ''}); reconnecting\n`));
       await agent.start();
@@ -97,7 +100,7 @@ program
   .addOption(outputOption())
   .action(async (opts: { output: 'columns' | 'json' }) => {
     try {
-      const host = await loadBpfHost();
+      const host = await createAgentHost(createContainerIndex(loadConfig({})));
       for (const g of host.catalog.values()) {
         const m = g.meta;
         if (opts.output === 'json') process.stdout.write(JSON.stringify(m) + '\n');

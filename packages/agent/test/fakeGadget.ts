@@ -50,13 +50,34 @@ export class FakeGadget implements RunningGadget {
   }
 }
 
-export function fakeHost(): { host: GadgetHost; gadgets: FakeGadget[] } {
+/** A top gadget's metadata: per-interval rows with a counter, sorted and cut by the agent. */
+export const topFakeMeta: GadgetMeta = {
+  name: 'top_fake',
+  category: 'top',
+  description: 'fake top gadget',
+  params: [
+    { name: 'sort', type: 'string', description: 'sort', default: '-n' },
+    { name: 'max-entries', type: 'integer', description: 'rows per interval', default: 2 },
+  ],
+  fields: [...commonFields, { name: 'interval', type: 'integer', description: 'fetch', defaultVisible: false }, { name: 'n', type: 'integer', description: 'count', defaultVisible: true }],
+};
+
+export const snapshotFakeMeta: GadgetMeta = {
+  name: 'snapshot_fake',
+  category: 'snapshot',
+  description: 'fake snapshot gadget',
+  params: [],
+  fields: [...commonFields, { name: 'what', type: 'string', description: 'row', defaultVisible: true }],
+};
+
+export function fakeHost(extra: readonly GadgetMeta[] = []): { host: GadgetHost; gadgets: FakeGadget[] } {
   const gadgets: FakeGadget[] = [];
+  const catalog = new Map([traceExecMeta, ...extra].map((meta) => [meta.name, { meta }]));
   const host: GadgetHost = {
-    catalog: new Map([['trace_exec', { meta: traceExecMeta }]]),
+    catalog,
     kernelFilterableFields: ['proc.comm', 'proc.pid', 'proc.uid'],
     startGadget: async (name, opts) => {
-      if (name !== 'trace_exec') throw new Error(`no gadget ${name}`);
+      if (!catalog.has(name)) throw new Error(`no gadget ${name}`);
       const g = new FakeGadget(opts);
       gadgets.push(g);
       return g;

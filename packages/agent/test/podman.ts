@@ -42,10 +42,13 @@ export function setupPodman(): string {
   return image;
 }
 
-/** Runs podman; returns stdout, or null on failure when `tolerate` (else throws). */
-export function podman(args: readonly string[], tolerate = false): string | null {
+/**
+ * Runs podman; returns stdout, or null on failure when `tolerate` (else throws). `cwd` matters for containers that
+ * get OOM kills: conmon (measured, podman 4.3) writes an empty `oom` marker file into the directory podman ran in.
+ */
+export function podman(args: readonly string[], tolerate = false, cwd?: string): string | null {
   try {
-    return execFileSync('podman', [...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    return execFileSync('podman', [...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env, ...(cwd !== undefined ? { cwd } : {}) });
   } catch (err) {
     if (tolerate) return null;
     throw err;

@@ -1,30 +1,9 @@
-import type { EventRecord, GadgetMeta } from '@podscope/protocol';
+import type { EventRecord } from '@podscope/protocol';
 import type { BatchSink } from '../pipeline/batcher.ts';
 
 export type OutputFormat = 'columns' | 'json';
 
-const leading = ['k8s.node', 'k8s.namespace', 'k8s.podName', 'k8s.containerName', 'proc.pid', 'proc.comm'];
-const widths: Record<string, number> = { 'proc.pid': 7, 'proc.ppid': 7, 'proc.tid': 7, 'proc.uid': 6, 'proc.gid': 6, retval: 4 };
-
-/** IG's default columns: pod identity, pid, comm, then the gadget's own visible fields. */
-export function defaultColumns(meta: GadgetMeta): string[] {
-  const own = meta.fields.filter((f) => f.defaultVisible && f.name !== 'timestamp' && !leading.includes(f.name)).map((f) => f.name);
-  // Like IG, the long free-text column goes last, where it is never cut.
-  const last = own.filter((f) => f === 'args');
-  return [...leading, ...own.filter((f) => f !== 'args'), ...last];
-}
-
-/** `--fields a,b` replaces the columns; `+f` adds and `-f` removes. */
-export function applyFieldsFlag(columns: string[], flag: string | undefined): string[] {
-  if (flag === undefined || flag.trim() === '') return columns;
-  const items = flag.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.every((i) => i.startsWith('+') || i.startsWith('-'))) {
-    let out = [...columns];
-    for (const i of items) out = i.startsWith('+') ? [...out.filter((c) => c !== i.slice(1)), i.slice(1)] : out.filter((c) => c !== i.slice(1));
-    return out;
-  }
-  return items;
-}
+const widths: Record<string, number> = { 'proc.pid': 7, 'proc.ppid': 7, 'proc.tid': 7, 'proc.uid': 6, 'proc.gid': 6, retval: 4, interval: 8 };
 
 export function columnHeader(field: string): string {
   return (field.startsWith('proc.') ? field.slice(5) : field).toUpperCase();

@@ -1,37 +1,73 @@
-import type { ResolvedParams } from '@podscope/protocol';
-import { resolveParams } from '@podscope/protocol';
+import type { GadgetMeta, ResolvedParams } from '@podscope/protocol';
+import { PodscopeError, resolveParams } from '@podscope/protocol';
 import type { AgentConfig } from '../config.ts';
 import type { ContainerIndex } from '../discovery/containerIndex.ts';
+import type { BatchSink } from '../pipeline/batcher.ts';
 import type { GadgetHost } from '../pipeline/gadgetHost.ts';
 import { checkTargetsExist, gadgetMeta } from '../pipeline/gadgetLookup.ts';
 import { RunPipeline } from '../pipeline/runPipeline.ts';
+import { columnsFor } from './columnSpec.ts';
 import type { OutputFormat } from './eventPrinter.ts';
-import { EventPrinter, StreamSink, applyFieldsFlag, defaultColumns } from './eventPrinter.ts';
+import { EventPrinter, StreamSink } from './eventPrinter.ts';
 import { gadgetParamArgs } from './gadgetParamArgs.ts';
+import { ProfileHistograms } from './histogramPrinter.ts';
 import type { SelectorFlags } from './selectorFlags.ts';
 import { selectorFromFlags } from './selectorFlags.ts';
+import { TopTableSink } from './topTablePrinter.ts';
 
 export interface RunFlags extends SelectorFlags {
   output: OutputFormat;
   timeout?: number | undefined;
   filter?: string | undefined;
   fields?: string | undefined;
+  sort?: string | undefined;
+  maxEntries?: string | undefined;
 }
 
-/** `podscope-agent run <gadget>`: a standalone run printed to stdout until Ctrl-C or the timeout; drops summarised on stderr. */
+/** `--sort`/`--max-entries` are the top gadgets' params; anywhere else they are a mistake worth saying so. */
+function rawParams(meta: GadgetMeta, flags: RunFlags, extraArgs: readonly string[]): Record<string, string> {
+  const raw = gadgetParamArgs(meta, extraArgs);
+  for (const [flag, name, value] of [['--sort', 'sort', flags.sort], ['--max-entries', 'max-entries', flags.maxEntries]] as const) {
+    if (value === undefined) continue;
+    if (!meta.params.some((p) => p.name === name)) throw new PodscopeError('bad_param', `${flag} applies to top gadgets; ${meta.name} is a ${meta.category} gadget`, { param: name });
+    raw[name] = value;
+  }
+  return raw;
+}
+
+/** Where `-o columns` output goes for each gadget category (json is one object per row for all of them). */
+function outputFor(meta: GadgetMeta, flags: RunFlags, params: ResolvedParams): { sink: BatchSink; header: string | null; atEnd: () => string } {
+  const printer = new EventPrinter(flags.output, columnsFor(meta, flags.fields));
+  if (flags.output === 'json') return { sink: new StreamSink(printer, process.stdout), header: null, atEnd: () => '' };
+  switch (meta.category) {
+    case 'trace':
+    case 'snapshot':
+      return { sink: new StreamSink(printer, process.stdout), header: printer.header(), atEnd: () => '' };
+    case 'top': {
+      const every = typeof params['map-fetch-interval'] === 'number' ? params['map-fetch-interval'] : 1000;
+      return { sink: new TopTableSink(printer, process.stdout, every), header: null, atEnd: () => '' };
+    }
+    case 'profile': {
+      const histograms = new ProfileHistograms(meta);
+      return { sink: histograms, header: null, atEnd: () => histograms.render() };
+    }
+  }
+}
+
+/** `podscope-agent run <gadget>`: a standalone run printed to stdout until Ctrl-C, the timeout or (snapshot) its end; drops summarised on stderr. */
 export async function runStandalone(gadget: string, flags: RunFlags, extraArgs: readonly string[], config: AgentConfig, index: ContainerIndex, host: GadgetHost): Promise<void> {
   const meta = gadgetMeta(host, gadget);
-  const params: ResolvedParams = resolveParams(meta, gadgetParamArgs(meta, extraArgs));
+  const params: ResolvedParams = resolveParams(meta, rawParams(meta, flags, extraArgs));
   const selector = selectorFromFlags(flags);
+  const output = outputFor(meta, flags, params);
   await index.start();
   checkTargetsExist(selector, index.list(), config.node);
 
-  const printer = new EventPrinter(flags.output, applyFieldsFlag(defaultColumns(meta), flags.fields));
-  const pipeline = new RunPipeline({ gadget, params, selector, node: config.node, index, host, sink: new StreamSink(printer, process.stdout), filter: flags.filter });
+  const pipeline = new RunPipeline({ gadget, params, selector, node: config.node, index, host, sink: output.sink, filter: flags.filter });
   await pipeline.start();
-  process.stderr.write(`podscope-agent: ${gadget} attached in ${pipeline.status().attachMs ?? '?'} ms on node ${config.node}; Ctrl-C to stop\n`);
-  const header = printer.header();
-  if (header !== null) process.stdout.write(header + '\n');
+  const until = meta.category === 'snapshot' ? '' : meta.category === 'profile' ? '; Ctrl-C to stop and print the histograms' : '; Ctrl-C to stop';
+  process.stderr.write(`podscope-agent: ${gadget} attached in ${pipeline.status().attachMs ?? '?'} ms on node ${config.node}${until}\n`);
+  if (output.header !== null) process.stdout.write(output.header + '\n');
 
   await new Promise<void>((resolve) => {
     const done = (): void => {
@@ -43,9 +79,11 @@ export async function runStandalone(gadget: string, flags: RunFlags, extraArgs: 
     const timer = flags.timeout !== undefined && flags.timeout > 0 ? setTimeout(done, flags.timeout * 1000) : undefined;
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
+    void pipeline.finished.then(done);
   });
   await pipeline.stop();
   index.stop();
+  process.stdout.write(output.atEnd());
   const s = pipeline.status();
   const given = pipeline.counters.pendingGivenUp;
   process.stderr.write(

@@ -5,7 +5,8 @@ import type WebSocket from 'ws';
 import type { AgentToHub, HubToAgent } from '@podscope/protocol';
 import { PROTOCOL_VERSION, decodeAgentToHub, encodeFrame } from '@podscope/protocol';
 import { fixture, makeProcTree } from '../../test/fakeHost.ts';
-import { execEvent, fakeHost } from '../../test/fakeGadget.ts';
+import type { GadgetMeta } from '@podscope/protocol';
+import { execEvent, fakeHost, snapshotFakeMeta } from '../../test/fakeGadget.ts';
 import { ContainerIndex } from '../discovery/containerIndex.ts';
 import { PodmanCli } from '../discovery/podmanCli.ts';
 import { ProcReader } from '../discovery/procReader.ts';
@@ -46,13 +47,13 @@ const until = async (cond: () => boolean, ms = 3000): Promise<void> => {
   }
 };
 
-function makeAgent(url: string) {
+function makeAgent(url: string, extra: readonly GadgetMeta[] = []) {
   const procRoot = makeProcTree([
     { pid: 1, ppid: 0, comm: 'init', cgroup: '0::/\n', mntns: 4026531840 },
     { pid: 9744, ppid: 1, comm: 'sleep', cgroup: fixture('podman/cgroup.txt'), mntns: WEB },
   ]);
   const index = new ContainerIndex({ node: 'node-a', proc: new ProcReader(procRoot), resolvers: [new PodmanCli(async (_f, a) => (a.includes(podmanId) ? fixture('podman/inspect.json') : null))] });
-  const { host, gadgets } = fakeHost();
+  const { host, gadgets } = fakeHost(extra);
   const agent = new HubAgent({ url, token: 's3cret', node: 'node-a', index, host, statusIntervalMs: 50, minBackoffMs: 20 });
   return { agent, gadgets };
 }
@@ -119,5 +120,24 @@ describe('HubAgent against a real ws server', () => {
     expect(gadgets).toHaveLength(1);
     gadgets[0]!.emit([execEvent(WEB, 12, 'after reconnect')]);
     await until(() => hub.received.some((m) => m.type === 'events'));
+  });
+
+  it('reports a snapshot run as stopped once its one batch is sent, without a stopRun', async () => {
+    const hub = await startHub();
+    const { agent, gadgets } = makeAgent(hub.url, [snapshotFakeMeta]);
+    cleanups.push(() => agent.stop(), () => void hub.wss.close());
+    await agent.start();
+    await until(() => hub.sockets.length === 1 && hub.received.length > 0);
+    const request = { gadget: 'snapshot_fake', target: { namespaces: ['demo'], excludeNamespaces: [], labels: [], nodes: [], host: false }, params: {} };
+    send(hub.sockets[0]!, { v: PROTOCOL_VERSION, type: 'startRun', runId: 's1', request });
+    await until(() => gadgets.length === 1 && hub.received.some((m) => m.type === 'runStatus' && m.status.state === 'running'));
+    gadgets[0]!.emit([{ timestamp: 1, mntns_id: WEB, 'proc.pid': 9744, what: 'row' }]);
+    await until(() => hub.received.some((m) => m.type === 'runStatus' && m.runId === 's1' && m.status.state === 'stopped'));
+    const ev = hub.received.findIndex((m) => m.type === 'events' && m.runId === 's1');
+    const stopped = hub.received.findIndex((m) => m.type === 'runStatus' && m.runId === 's1' && m.status.state === 'stopped');
+    expect(ev).toBeGreaterThanOrEqual(0);
+    expect(ev).toBeLessThan(stopped);
+    expect(hub.received[stopped]).toMatchObject({ status: { events: 1 } });
+    expect(gadgets[0]!.closed).toBe(true);
   });
 });

@@ -107,6 +107,7 @@ export class HubAgent {
         host: this.opts.host,
         sink: this.outbox.sinkFor(runId),
         filter: request.filter,
+        onFinished: () => this.onRunFinished(runId, run),
       });
       this.sendStatus(runId, run);
       await run.pipeline.start();
@@ -126,6 +127,15 @@ export class HubAgent {
     } catch (err) {
       run.failed = { ...(run.pipeline?.status() ?? { node: this.opts.node, kernelDrops: 0, agentDrops: 0, filtered: 0, events: 0 }), state: 'failed', error: toErrorEnvelope(err) };
     }
+    this.outbox.pump();
+    this.sendStatus(runId, run);
+    this.outbox.forget(runId);
+  }
+
+  /** A run that ended by itself (a snapshot): its last events go first, then the final status. */
+  private onRunFinished(runId: string, run: ActiveRun): void {
+    if (this.runs.get(runId) !== run) return;
+    this.runs.delete(runId);
     this.outbox.pump();
     this.sendStatus(runId, run);
     this.outbox.forget(runId);

@@ -18,6 +18,8 @@ export interface GadgetStartOptions {
   /** Errors from onEvents or decoding, reported instead of thrown from the loader's timer. */
   onError?: (err: unknown) => void;
   kernelFilter?: KernelFilter;
+  /** Called by a gadget that finishes by itself (a snapshot) after its last onEvents. */
+  onDone?: () => void;
 }
 export interface RunningGadget {
   readonly attachMs: number;
@@ -33,5 +35,7 @@ export interface GadgetHost {
   readonly catalog: ReadonlyMap<string, { meta: GadgetMeta }>;
   /** Fields the kernel side can filter on (push-down targets). */
   readonly kernelFilterableFields: readonly string[];
+  /** Push-down targets of one gadget, when they differ per gadget (a composed host); else kernelFilterableFields. */
+  kernelFilterableFieldsOf?(name: string): readonly string[];
   startGadget(name: string, opts: GadgetStartOptions): Promise<RunningGadget>;
 }

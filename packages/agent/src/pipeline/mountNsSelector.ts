@@ -102,6 +102,11 @@ export class MountNsSelector implements Operator {
     if (admitted.length > 0) this.opts.downstream(admitted);
   }
 
+  /** Resolves once no event waits for a verdict (each wait ends by its give-up deadline at the latest). */
+  async settled(): Promise<void> {
+    while (this.heldCount > 0 && !this.stopped) await sleep(10);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.opts.index.off('change', this.onChange);
