@@ -12,6 +12,11 @@ export class LivePage {
   readonly rows: Locator;
   readonly counterTotal: Locator;
   readonly logout: Locator;
+  readonly tableFilter: Locator;
+  readonly followToggle: Locator;
+  readonly columnsToggle: Locator;
+  readonly columnsSpec: Locator;
+  readonly headerCells: Locator;
 
   constructor(readonly page: Page) {
     this.targetSearch = page.getByTestId('target-search');
@@ -24,6 +29,11 @@ export class LivePage {
     this.rows = page.getByTestId('event-row');
     this.counterTotal = page.getByTestId('counter-total');
     this.logout = page.getByTestId('logout');
+    this.tableFilter = page.getByTestId('table-filter');
+    this.followToggle = page.getByTestId('follow-toggle');
+    this.columnsToggle = page.getByTestId('columns-toggle');
+    this.columnsSpec = page.getByTestId('columns-spec');
+    this.headerCells = this.eventsTable.locator('thead th[data-field]');
   }
 
   async expectLoaded(): Promise<void> {
@@ -52,6 +62,30 @@ export class LivePage {
   async stopRun(): Promise<void> {
     await this.stop.click();
     await expect(this.runState).toHaveText(/stopped/i);
+  }
+
+  /** Types a view filter and applies it at once. */
+  async filterView(text: string): Promise<void> {
+    await this.tableFilter.fill(text);
+    await this.tableFilter.press('Enter');
+  }
+
+  /** Sets the columns in IG's --fields form through the column chooser. */
+  async setColumns(spec: string): Promise<void> {
+    await this.columnsToggle.click();
+    await this.columnsSpec.fill(spec);
+    await this.columnsSpec.press('Enter');
+    await this.columnsToggle.click();
+  }
+
+  /** The fields of the table's columns, in order. */
+  async headerFields(): Promise<(string | null)[]> {
+    return Promise.all((await this.headerCells.all()).map((th) => th.getAttribute('data-field')));
+  }
+
+  /** The values of one field over every rendered event row. */
+  async columnValues(field: string): Promise<string[]> {
+    return (await this.rows.locator(`[data-field="${field}"]`).allTextContents()).map((t) => t.trim());
   }
 
   /** Event rows whose cells (`data-field`) hold exactly these values. */

@@ -30,6 +30,8 @@ export function FilterBar({ testId, label, value, onChange, onCommit, fields, va
   const [open, setOpen] = useState(false);
   const [focused, setFocused] = useState(false);
   const [active, setActive] = useState(0);
+  // Enter picks a suggestion only after the user moved through the list; otherwise it applies the filter as typed.
+  const [navigated, setNavigated] = useState(false);
   const pendingCursor = useRef<number | null>(null);
 
   const completion = useMemo(() => (open ? completionsAt(value, cursor, fields, values) : null), [open, value, cursor, fields, values]);
@@ -49,6 +51,7 @@ export function FilterBar({ testId, label, value, onChange, onCommit, fields, va
   });
 
   const edit = (text: string, at: number) => {
+    setNavigated(false);
     onChange(text);
     setCursor(at);
     pendingCursor.current = at;
@@ -77,18 +80,21 @@ export function FilterBar({ testId, label, value, onChange, onCommit, fields, va
         if (!listShown) return;
         const step = e.key === 'ArrowDown' ? 1 : -1;
         setActive((activeIndex + step + items.length) % items.length);
+        setNavigated(true);
         return;
       }
       case 'Tab':
       case 'Enter': {
         const item = items[activeIndex];
-        if (listShown && item !== undefined) {
+        if (listShown && item !== undefined && (e.key === 'Tab' || navigated)) {
           e.preventDefault();
           choose(item);
+          setNavigated(false);
           return;
         }
         if (e.key === 'Enter') {
           e.preventDefault();
+          setOpen(false);
           onCommit?.(value);
         }
         return;
@@ -136,6 +142,7 @@ export function FilterBar({ testId, label, value, onChange, onCommit, fields, va
             setCursor(e.target.selectionStart ?? e.target.value.length);
             setOpen(true);
             setActive(0);
+            setNavigated(false);
           }}
           onKeyDown={onKeyDown}
           onKeyUp={(e) => {
@@ -175,7 +182,7 @@ export function FilterBar({ testId, label, value, onChange, onCommit, fields, va
                 {item.detail !== undefined && <span className="muted">{item.detail}</span>}
               </li>
             ))}
-            <li className="filter-suggestions-help muted" aria-hidden="true">↑↓ choose · Tab/Enter insert · Esc close</li>
+            <li className="filter-suggestions-help muted" aria-hidden="true">Tab inserts · ↑↓ then Enter picks · Esc closes</li>
           </ul>
         )}
       </div>
