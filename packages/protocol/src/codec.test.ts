@@ -46,3 +46,20 @@ describe('frame codec', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'version_mismatch' } });
   });
 });
+
+describe('event batches', () => {
+  const batch = (events: unknown) => new Packr().pack({ v: PROTOCOL_VERSION, type: 'events', runId: 'r', node: 'n', seq: 1, events });
+  it('names the event and field that is not a flat value', () => {
+    const r = decodeAgentToHub(batch([{ a: 1 }, { b: { nested: true } }]));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('events.1.b');
+  });
+  it('refuses arrays as values and non-object events', () => {
+    expect(decodeAgentToHub(batch([{ a: [1, 2] }])).ok).toBe(false);
+    expect(decodeAgentToHub(batch([5])).ok).toBe(false);
+    expect(decodeAgentToHub(batch({ a: 1 })).ok).toBe(false);
+  });
+  it('accepts null, strings, numbers and booleans', () => {
+    expect(decodeAgentToHub(batch([{ a: null, b: 's', c: 1.5, d: false }])).ok).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorEnvelope } from './errors.ts';
-import { EventRecord } from './fields.ts';
+import { EventBatch } from './fields.ts';
 import { GadgetMeta, ParamValue } from './gadget.ts';
 import { ContainerInfo, TargetSelector } from './target.ts';
 
@@ -56,6 +56,8 @@ export const RunInfo = z.object({
   /** Events the hub has received for this run. */
   events: z.number().int().nonnegative(),
   drops: DropCounts,
+  /** Set on a replay pseudo-run: the capture being played back into the live views. */
+  replayOf: z.string().optional(),
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 
@@ -77,7 +79,7 @@ export const AgentEvents = z.object({
   node: z.string(),
   /** Per (run, node) batch sequence number, starting at 1. */
   seq: z.number().int().positive(),
-  events: z.array(EventRecord),
+  events: EventBatch,
 });
 export const AgentError = z.object({ ...base, type: z.literal('error'), error: ErrorEnvelope });
 export const AgentToHub = z.discriminatedUnion('type', [AgentHello, AgentInventory, AgentRunStatus, AgentEvents, AgentError]);
@@ -109,7 +111,7 @@ export const ServerEvents = z.object({
   node: z.string(),
   /** Per-run batch sequence assigned by the hub; a gap means the hub dropped batches for this subscriber. */
   seq: z.number().int().positive(),
-  events: z.array(EventRecord),
+  events: EventBatch,
 });
 export const ServerRunUpdate = z.object({ ...base, type: z.literal('run'), run: RunInfo });
 /** Drops the hub made for this subscriber alone (its own slow queue). */
