@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PodscopeError, formatZodError } from '@podscope/protocol';
+import type { CaptureWriterLimits } from './captures/captureWriter.ts';
+import type { RunHistoryLimits } from './runHistory.ts';
 
 /** The hub's settings; `loadConfig` is the one place that reads the environment. */
 export interface HubConfig {
@@ -31,6 +33,17 @@ export interface HubConfig {
   runs: RunLifecycleConfig;
   /** How long an exited container stays in the inventory. */
   exitedContainerRetentionMs: number;
+  captures: CaptureConfig;
+}
+
+export interface CaptureConfig {
+  writer: CaptureWriterLimits;
+  /** Largest file `POST /api/captures/import` accepts (streamed to disk, never buffered). */
+  importMaxBytes: number;
+  /** Gadgets whose events carry payload bytes; their captures are flagged before sharing. */
+  payloadGadgets: readonly string[];
+  /** How often retention settings are enforced (also on every capture end). */
+  retentionCheckMs: number;
 }
 
 export interface ClientQueueLimits {
@@ -48,6 +61,8 @@ export interface RunLifecycleConfig {
   unclaimedMs: number;
   /** Finished runs kept for `GET /api/runs`. */
   keepFinished: number;
+  /** Each live run keeps its frames since start up to these bounds, so it can be recorded from the start. */
+  history: RunHistoryLimits;
 }
 
 const MiB = 1024 * 1024;
@@ -72,6 +87,12 @@ const Env = z.object({
   PODSCOPE_CLIENT_HIGH_WATER_BYTES: count(4 * MiB),
   PODSCOPE_RUN_LEAVE_GRACE_MS: count(10_000),
   PODSCOPE_RUN_UNCLAIMED_MS: count(30_000),
+  PODSCOPE_RUN_HISTORY_MAX_EVENTS: z.coerce.number().int().nonnegative().default(1_000_000),
+  PODSCOPE_RUN_HISTORY_MAX_BYTES: z.coerce.number().int().nonnegative().default(256 * MiB),
+  PODSCOPE_CAPTURE_MAX_PENDING_EVENTS: count(1_000_000),
+  PODSCOPE_CAPTURE_FLUSH_MS: z.coerce.number().int().min(10).max(200).default(100),
+  PODSCOPE_IMPORT_MAX_BYTES: count(2 * 1024 * MiB),
+  PODSCOPE_PAYLOAD_GADGETS: z.string().default('trace_io,tcpdump'),
 });
 
 /** Reads and validates the environment; relative paths resolve against the working directory. */
@@ -101,7 +122,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     statsIntervalMs: 1000,
     maxMalformedFrames: 100,
     heartbeatMs: 30_000,
-    runs: { leaveGraceMs: e.PODSCOPE_RUN_LEAVE_GRACE_MS, unclaimedMs: e.PODSCOPE_RUN_UNCLAIMED_MS, keepFinished: 100 },
+    runs: {
+      leaveGraceMs: e.PODSCOPE_RUN_LEAVE_GRACE_MS,
+      unclaimedMs: e.PODSCOPE_RUN_UNCLAIMED_MS,
+      keepFinished: 100,
+      history: { maxEvents: e.PODSCOPE_RUN_HISTORY_MAX_EVENTS, maxBytes: e.PODSCOPE_RUN_HISTORY_MAX_BYTES },
+    },
     exitedContainerRetentionMs: 5 * 60_000,
+    captures: {
+      writer: { maxPendingEvents: e.PODSCOPE_CAPTURE_MAX_PENDING_EVENTS, flushIntervalMs: e.PODSCOPE_CAPTURE_FLUSH_MS, flushRows: 50_000 },
+      importMaxBytes: e.PODSCOPE_IMPORT_MAX_BYTES,
+      payloadGadgets: e.PODSCOPE_PAYLOAD_GADGETS.split(',').map((g) => g.trim()).filter((g) => g !== ''),
+      retentionCheckMs: 10 * 60_000,
+    },
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PodscopeError } from '@podscope/protocol';
 import { sessionTokenOf } from './cookies.ts';
-import { errorReply, sendJson, type HttpReply, type HttpRouter } from './httpRouter.ts';
+import { errorReply, sendJson, type HttpReply, type HttpRouter, type ShareAccess } from './httpRouter.ts';
 import type { Logger } from './logger.ts';
 import type { SessionStore } from './sessionStore.ts';
 import type { StaticFiles } from './staticFiles.ts';
@@ -12,6 +12,14 @@ export interface HttpHandlerDeps {
   statics: StaticFiles;
   allowedOrigins: readonly string[];
   logger: Logger;
+  /** Checks a share token (throws with the reason when it is not valid). */
+  verifyShare: (token: string) => ShareAccess;
+}
+
+/** A share token from `?share=` or `Authorization: Share <token>`. */
+export function shareTokenOf(req: IncomingMessage, url: URL): string | undefined {
+  const m = /^Share\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m?.[1] ?? url.searchParams.get('share') ?? undefined;
 }
 
 /** Whether a browser request comes from the hub's own origin (or one configured as allowed). */
@@ -62,12 +70,19 @@ async function apiReply(deps: HttpHandlerDeps, req: IncomingMessage, url: URL, m
     }
     const sessionToken = sessionTokenOf(req.headers.cookie);
     let user = '';
+    let share: ShareAccess | undefined;
     if (!match.isPublic) {
       const session = deps.sessions.get(sessionToken);
-      if (session === undefined) throw new PodscopeError('unauthorized', 'log in first (no valid podscope_session cookie)');
-      user = session.user;
+      const shareToken = session === undefined ? shareTokenOf(req, url) : undefined;
+      if (session !== undefined) user = session.user;
+      else if (shareToken !== undefined) {
+        share = deps.verifyShare(shareToken);
+        if (!match.shareable) throw new PodscopeError('forbidden', 'a share link gives read-only access to its capture; this request needs a login');
+        if (match.params.id !== share.captureId) throw new PodscopeError('forbidden', 'this share link is for another capture');
+        user = `share:${share.shareId}`;
+      } else throw new PodscopeError('unauthorized', 'log in first (no valid podscope_session cookie)');
     }
-    return await match.handler({ req, url, params: match.params, user, sessionToken });
+    return await match.handler({ req, url, params: match.params, user, sessionToken, share });
   } catch (err) {
     return errorReply(err);
   }

@@ -1,19 +1,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { PodscopeError, httpStatusOf, toErrorEnvelope } from '@podscope/protocol';
 
 export interface HttpReply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A streamed (binary) body instead of JSON, e.g. a capture export; `body` is then ignored. */
+  stream?: Readable;
+}
+
+/** Read-only access to one capture granted by a share token instead of a session. */
+export interface ShareAccess {
+  shareId: string;
+  captureId: string;
 }
 
 export interface RouteContext {
   req: IncomingMessage;
   url: URL;
   params: Readonly<Record<string, string>>;
-  /** The session's user; empty for public routes. */
+  /** The session's user; empty for public routes, `share:<id>` for share-token access. */
   user: string;
   sessionToken: string | undefined;
+  /** Set when the request is authorized by a share token rather than a session. */
+  share: ShareAccess | undefined;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<HttpReply>;
@@ -22,11 +33,18 @@ interface Route {
   method: string;
   segments: readonly string[];
   isPublic: boolean;
+  /** A share token for the capture in `:id` may stand in for a session (read-only GET routes only). */
+  shareable: boolean;
   handler: RouteHandler;
 }
 
+export interface RouteOptions {
+  isPublic?: boolean;
+  shareable?: boolean;
+}
+
 export type RouteMatch =
-  | { kind: 'found'; handler: RouteHandler; isPublic: boolean; params: Record<string, string> }
+  | { kind: 'found'; handler: RouteHandler; isPublic: boolean; shareable: boolean; params: Record<string, string> }
   | { kind: 'wrongMethod'; allowed: string[] }
   | { kind: 'none' };
 
@@ -36,8 +54,9 @@ const split = (p: string): string[] => p.split('/').filter((s) => s !== '');
 export class HttpRouter {
   private readonly routes: Route[] = [];
 
-  add(method: string, pattern: string, handler: RouteHandler, opts: { isPublic?: boolean } = {}): this {
-    this.routes.push({ method, segments: split(pattern), isPublic: opts.isPublic ?? false, handler });
+  add(method: string, pattern: string, handler: RouteHandler, opts: RouteOptions = {}): this {
+    if (opts.shareable === true && (method !== 'GET' || !pattern.includes(':id'))) throw new Error(`only GET routes of one capture (:id) can be shareable: ${method} ${pattern}`);
+    this.routes.push({ method, segments: split(pattern), isPublic: opts.isPublic ?? false, shareable: opts.shareable ?? false, handler });
     return this;
   }
 
@@ -47,7 +66,7 @@ export class HttpRouter {
     for (const route of this.routes) {
       const params = matchSegments(route.segments, parts);
       if (params === undefined) continue;
-      if (route.method === method) return { kind: 'found', handler: route.handler, isPublic: route.isPublic, params };
+      if (route.method === method) return { kind: 'found', handler: route.handler, isPublic: route.isPublic, shareable: route.shareable, params };
       allowed.push(route.method);
     }
     return allowed.length > 0 ? { kind: 'wrongMethod', allowed } : { kind: 'none' };
@@ -76,6 +95,7 @@ export const json = (body: unknown, status = 200, headers?: Record<string, strin
   headers === undefined ? { status, body } : { status, body, headers };
 
 export function sendJson(res: ServerResponse, reply: HttpReply): void {
+  if (reply.stream !== undefined) return sendStream(res, reply, reply.stream);
   const text = JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     'content-type': 'application/json; charset=utf-8',
@@ -84,6 +104,13 @@ export function sendJson(res: ServerResponse, reply: HttpReply): void {
     ...reply.headers,
   });
   res.end(text);
+}
+
+function sendStream(res: ServerResponse, reply: HttpReply, stream: Readable): void {
+  res.writeHead(reply.status, { 'cache-control': 'no-store', ...reply.headers });
+  stream.on('error', () => res.destroy());
+  res.on('close', () => stream.destroy());
+  stream.pipe(res);
 }
 
 /** The hub's one mapping from anything thrown to an HTTP error response `{error: ErrorEnvelope}`. */

@@ -7,6 +7,7 @@ import { AgentRegistry } from './agentRegistry.ts';
 import { AgentSession } from './agentSession.ts';
 import { AgentTokenStore, type AgentGrant } from './agentTokenStore.ts';
 import { buildApiRouter } from './apiRoutes.ts';
+import { startCaptures, type Captures } from './captures/captureService.ts';
 import { AuthStore, type InitialAdmin } from './authStore.ts';
 import { ClientSession } from './clientSession.ts';
 import type { HubConfig } from './config.ts';
@@ -26,13 +27,20 @@ export interface RunningHub {
   readonly initialAdmin: InitialAdmin | undefined;
   readonly runs: RunManager;
   readonly registry: AgentRegistry;
+  readonly captures: Captures;
   close(): Promise<void>;
+}
+
+export interface HubOptions {
+  /** Wall clock for expiries and timestamps (tests inject one). */
+  now?: () => number;
 }
 
 const MiB = 1024 * 1024;
 
 /** Wires stores, registry, run manager, HTTP routes and both WebSocket endpoints onto one node:http server. */
-export async function startHub(config: HubConfig, logger: Logger = silentLogger): Promise<RunningHub> {
+export async function startHub(config: HubConfig, logger: Logger = silentLogger, opts: HubOptions = {}): Promise<RunningHub> {
+  const now = opts.now ?? Date.now;
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const auth = await AuthStore.open(config.dataDir);
   const initialAdmin =
@@ -41,9 +49,17 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger)
   const sessions = new SessionStore(config.sessionTtlMs);
   const registry = new AgentRegistry(config.exitedContainerRetentionMs);
   const runs = new RunManager(registry, config.runs, logger);
-  const router = buildApiRouter({ config, auth, sessions, loginLimiter: new LoginRateLimiter(), registry, runs });
+  const captures = await startCaptures({ dataDir: config.dataDir, config: config.captures, runs, registry, logger, now });
+  const router = captures.addRoutes(buildApiRouter({ config, auth, sessions, loginLimiter: new LoginRateLimiter(), registry, runs }), config.maxBodyBytes);
   const server = createServer(
-    createHttpHandler({ router, sessions, statics: new StaticFiles(config.webDir), allowedOrigins: config.allowedOrigins, logger }),
+    createHttpHandler({
+      router,
+      sessions,
+      statics: new StaticFiles(config.webDir),
+      allowedOrigins: config.allowedOrigins,
+      logger,
+      verifyShare: (token) => captures.verifyShare(token),
+    }),
   );
 
   const agentWss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * MiB });
@@ -104,8 +120,10 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger)
     initialAdmin,
     runs,
     registry,
+    captures,
     async close() {
       clearInterval(heartbeat);
+      await captures.close();
       runs.close();
       for (const ws of [...agentWss.clients, ...clientWss.clients]) ws.close(1001, 'hub shutting down');
       await new Promise<void>((resolve) => {

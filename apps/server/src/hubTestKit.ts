@@ -21,7 +21,7 @@ import {
   type RunNodeStatus,
 } from '@podscope/protocol';
 import { loadConfig, type HubConfig } from './config.ts';
-import { startHub, type RunningHub } from './hub.ts';
+import { startHub, type HubOptions, type RunningHub } from './hub.ts';
 
 export const ADMIN_PASSWORD = 'correct-horse-battery';
 export const AGENT_TOKEN = 'test-agent-token-0123456789';
@@ -53,8 +53,9 @@ export interface TestHub extends RunningHub {
   stop(): Promise<void>;
 }
 
-export async function startTestHub(overrides: Partial<HubConfig> = {}, env: Record<string, string> = {}): Promise<TestHub> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'podscope-hub-'));
+export async function startTestHub(overrides: Partial<HubConfig> = {}, env: Record<string, string> = {}, opts: HubOptions & { dataDir?: string } = {}): Promise<TestHub> {
+  const ownsDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'podscope-hub-')));
   const config = {
     ...loadConfig({
       PODSCOPE_PORT: '0',
@@ -66,13 +67,13 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}, env: Reco
     }),
     ...overrides,
   };
-  const hub = await startHub(config);
+  const hub = await startHub(config, undefined, opts);
   return {
     ...hub,
     config,
     async stop() {
       await hub.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -83,8 +84,16 @@ export interface ApiResult {
   headers: Headers;
 }
 
-export async function api(hub: RunningHub, method: string, route: string, opts: { cookie?: string; body?: unknown; rawBody?: string } = {}): Promise<ApiResult> {
-  const headers: Record<string, string> = {};
+/** Anything with the hub's base URL (an in-process hub, or one in a child process). */
+export type HubAddress = Pick<RunningHub, 'url'>;
+
+export async function api(
+  hub: HubAddress,
+  method: string,
+  route: string,
+  opts: { cookie?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResult> {
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.cookie !== undefined) headers.cookie = opts.cookie;
   let body: string | undefined;
   if (opts.rawBody !== undefined) body = opts.rawBody;
@@ -102,7 +111,7 @@ export async function api(hub: RunningHub, method: string, route: string, opts: 
 }
 
 /** Logs in as admin and returns the `podscope_session=...` cookie pair. */
-export async function login(hub: RunningHub, password = ADMIN_PASSWORD): Promise<string> {
+export async function login(hub: HubAddress, password = ADMIN_PASSWORD): Promise<string> {
   const res = await fetch(`${hub.url}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -113,7 +122,7 @@ export async function login(hub: RunningHub, password = ADMIN_PASSWORD): Promise
   return setCookie.split(';')[0] ?? '';
 }
 
-const wsUrl = (hub: RunningHub, p: string): string => hub.url.replace(/^http/, 'ws') + p;
+const wsUrl = (hub: HubAddress, p: string): string => hub.url.replace(/^http/, 'ws') + p;
 
 function openSocket(url: string, headers: Record<string, string>, onSocket?: (s: net.Socket) => void): WebSocket {
   const ws = new WebSocket(url, { headers, perMessageDeflate: false });
@@ -151,7 +160,7 @@ export class TestAgent {
   }
 
   /** Connects and says hello without waiting for the answer. */
-  static async open(hub: RunningHub, node: string, opts: { token?: string; gadgets?: GadgetMeta[] } = {}): Promise<TestAgent> {
+  static async open(hub: HubAddress, node: string, opts: { token?: string; gadgets?: GadgetMeta[] } = {}): Promise<TestAgent> {
     const ws = openSocket(wsUrl(hub, '/agent'), { authorization: `Bearer ${opts.token ?? AGENT_TOKEN}` });
     const agent = new TestAgent(ws, node);
     await opened(ws);
@@ -160,7 +169,7 @@ export class TestAgent {
   }
 
   /** Connects and says hello; resolves after the welcome. */
-  static async connect(hub: RunningHub, node: string, opts: { token?: string; gadgets?: GadgetMeta[] } = {}): Promise<TestAgent> {
+  static async connect(hub: HubAddress, node: string, opts: { token?: string; gadgets?: GadgetMeta[] } = {}): Promise<TestAgent> {
     const agent = await TestAgent.open(hub, node, opts);
     await waitFor(`welcome for ${node}`, () => agent.received.some((m) => m.type === 'welcome'));
     return agent;
@@ -283,7 +292,7 @@ export function container(node: string, namespace: string, podName = 'web-1'): C
 }
 
 /** Creates a run through the REST API and returns its id. */
-export async function createRun(hub: RunningHub, cookie: string, body: unknown): Promise<string> {
+export async function createRun(hub: HubAddress, cookie: string, body: unknown): Promise<string> {
   const res = await api(hub, 'POST', '/api/runs', { cookie, body });
   if (res.status !== 201) throw new Error(`POST /api/runs → ${res.status} ${JSON.stringify(res.body)}`);
   return RunResponse.parse(res.body).run.id;

@@ -77,13 +77,39 @@ export class RunManager {
         target: sel,
       });
     }
-    const run = new RunRecord(randomBytes(6).toString('hex'), { ...request, params }, this.now(), user);
+    const run = new RunRecord(randomBytes(6).toString('hex'), { ...request, params }, this.now(), user, this.cfg.history);
     this.runs.set(run.id, run);
     this.armLifecycle(run, this.cfg.unclaimedMs, 'nobody subscribed to it');
     for (const node of nodes) this.startOn(run, node);
     this.settle(run);
     this.logger.info(`run ${run.id} (${request.gadget}) created by ${user} on ${nodes.join(', ')}`);
     return run.info();
+  }
+
+  /**
+   * A replay pseudo-run: no agent runs it; its events come from `emit`. Subscribers, fan-out, drop counting and
+   * the lifecycle timers are those of any run, so every live view works on it.
+   */
+  createReplay(request: RunRequest, user: string, captureId: string, nodes: readonly string[]): RunRecord {
+    const run = new RunRecord(randomBytes(6).toString('hex'), request, this.now(), user, this.cfg.history, captureId);
+    for (const node of nodes) run.nodes.set(node, emptyNodeStatus(node, 'running'));
+    run.state = 'running';
+    this.runs.set(run.id, run);
+    this.armLifecycle(run, this.cfg.unclaimedMs, 'nobody subscribed to it');
+    return run;
+  }
+
+  /** Fans out events of a replay pseudo-run. */
+  emit(run: RunRecord, node: string, events: EventRecord[]): void {
+    if (!run.active || events.length === 0) return;
+    const status = run.nodes.get(node);
+    if (status !== undefined) status.events += events.length;
+    this.fanOut(run, node, events);
+  }
+
+  /** The run's record, for recorders (history, subscribers). */
+  recordOf(id: string): RunRecord {
+    return this.record(id);
   }
 
   stop(id: string): RunInfo {
@@ -138,7 +164,7 @@ export class RunManager {
   agentGone(node: string): void {
     for (const run of this.runs.values()) {
       const status = run.nodes.get(node);
-      if (!run.active || status === undefined || (status.state !== 'running' && status.state !== 'starting')) continue;
+      if (!run.active || run.replayOf !== undefined || status === undefined || (status.state !== 'running' && status.state !== 'starting')) continue;
       run.nodes.set(node, {
         ...status,
         state: 'starting',
@@ -154,13 +180,18 @@ export class RunManager {
     const run = this.runs.get(runId);
     if (run === undefined || !run.active || !run.targets(node)) return false;
     if (events.length === 0) return true;
+    this.fanOut(run, node, events);
+    return true;
+  }
+
+  private fanOut(run: RunRecord, node: string, events: EventRecord[]): void {
     run.events += events.length;
     const seq = ++run.seq;
-    // Encoded once; every subscriber's queue holds the same bytes.
-    const bytes = encodeFrame({ v: PROTOCOL_VERSION, type: 'events', runId, node, seq, events });
-    for (const sub of run.subscribers) sub.deliverEvents(runId, bytes, events.length);
+    // Encoded once; every subscriber's queue (and the run's history) holds the same bytes.
+    const bytes = encodeFrame({ v: PROTOCOL_VERSION, type: 'events', runId: run.id, node, seq, events });
+    if (run.replayOf === undefined) run.history.push(bytes, events.length);
+    for (const sub of run.subscribers) sub.deliverEvents(run.id, bytes, events.length);
     this.scheduleUpdate(run);
-    return true;
   }
 
   /** Records a node's status report; false means the agent should not be running this run. */
@@ -216,9 +247,12 @@ export class RunManager {
     run.clearTimers();
     for (const [node, status] of run.nodes) {
       if (status.state === 'starting' || status.state === 'running') run.nodes.set(node, { ...status, state: 'stopped' });
-      this.registry.send(node, { v: PROTOCOL_VERSION, type: 'stopRun', runId: run.id });
+      if (run.replayOf === undefined) this.registry.send(node, { v: PROTOCOL_VERSION, type: 'stopRun', runId: run.id });
     }
+    run.history.clear();
     this.broadcast(run);
+    const info = run.info();
+    for (const sub of [...run.subscribers]) sub.runFinished?.(info);
     this.pruneFinished();
   }
 

@@ -1,10 +1,13 @@
 import type { ErrorEnvelope, RunInfo, RunNodeStatus, RunRequest, RunState } from '@podscope/protocol';
+import { RunHistory, type RunHistoryLimits } from './runHistory.ts';
 
 /** Whoever receives a run's frames (a browser connection). Frames are already encoded, once, for everyone. */
 export interface RunSubscriber {
   deliverEvents(runId: string, bytes: Uint8Array, events: number): void;
   /** Control frames with the same key supersede each other while queued. */
   deliverControl(bytes: Uint8Array, key: string): void;
+  /** Called once when the run stops or fails (recorders close their capture here). */
+  runFinished?(run: RunInfo): void;
 }
 
 export const emptyNodeStatus = (node: string, state: RunState, error?: ErrorEnvelope): RunNodeStatus => ({
@@ -34,13 +37,20 @@ export class RunRecord {
   lifecycleTimer: NodeJS.Timeout | undefined;
   updateTimer: NodeJS.Timeout | undefined;
   lastUpdateAt = 0;
+  /** The run's frames since its start (bounded), for recordings that start from the beginning. */
+  readonly history: RunHistory;
 
   constructor(
     readonly id: string,
     readonly request: RunRequest,
     readonly createdAt: number,
     readonly createdBy: string,
-  ) {}
+    historyLimits: RunHistoryLimits,
+    /** Set on a replay pseudo-run: its events come from this capture, not from agents. */
+    readonly replayOf?: string,
+  ) {
+    this.history = new RunHistory(replayOf === undefined ? historyLimits : { maxEvents: 0, maxBytes: 0 });
+  }
 
   get active(): boolean {
     return this.state === 'starting' || this.state === 'running';
@@ -48,6 +58,7 @@ export class RunRecord {
 
   /** Whether the selector lets this run use `node`. */
   targets(node: string): boolean {
+    if (this.replayOf !== undefined) return false;
     return this.request.target.nodes.length === 0 || this.request.target.nodes.includes(node);
   }
 
@@ -70,6 +81,7 @@ export class RunRecord {
       nodes,
       events: this.events,
       drops: { kernel: sum((s) => s.kernelDrops), agent: sum((s) => s.agentDrops), hub: this.hubDrops, browser: this.browserDrops },
+      ...(this.replayOf === undefined ? {} : { replayOf: this.replayOf }),
     };
   }
 }

@@ -115,7 +115,7 @@ describe('run lifecycle', () => {
   });
 
   it('stops a run nobody subscribes to, and one whose last subscriber left after the grace period', async () => {
-    const { hub, cookie, agent } = await hubWithAgent({ runs: { leaveGraceMs: 200, unclaimedMs: 200, keepFinished: 10 } });
+    const { hub, cookie, agent } = await hubWithAgent({ runs: { leaveGraceMs: 200, unclaimedMs: 200, keepFinished: 10, history: { maxEvents: 1000, maxBytes: 1 << 20 } } });
     const unclaimed = await createRun(hub, cookie, { gadget: 'trace_exec', target: {} });
     await waitFor('unclaimed run stopped', () => agent.received.find((m) => m.type === 'stopRun' && m.runId === unclaimed));
 

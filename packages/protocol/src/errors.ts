@@ -11,6 +11,7 @@ export const errorCodes = [
   'no_targets',
   'unsupported',
   'conflict',
+  'too_large',
   'version_mismatch',
   'internal',
 ] as const;
@@ -48,6 +49,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   no_targets: 422,
   unsupported: 501,
   conflict: 409,
+  too_large: 413,
   version_mismatch: 426,
   internal: 500,
 };

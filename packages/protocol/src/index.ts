@@ -6,3 +6,4 @@ export * from './target.ts';
 export * from './messages.ts';
 export * from './codec.ts';
 export * from './filter/index.ts';
+export * from './captures.ts';

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { CaptureOverview, CountRow } from '@podscope/protocol';
+import { readMetaRows, type Db, type EventColumns } from './captureDb.ts';
+import type { CaptureReader } from './captureStore.ts';
+
+const TOP = 50;
+/** Distinct keys per dimension the writer counts; beyond that the overview is computed by SQL on demand. */
+const MAX_KEYS = 10_000;
+
+const dimensions = ['byGadget', 'byNode', 'byPod', 'byProcess', 'byError'] as const;
+type Dimension = (typeof dimensions)[number];
+
+const StoredOverview = z.object({
+  overflow: z.boolean(),
+  counts: z.record(z.string(), z.record(z.string(), z.number())),
+});
+type StoredOverview = z.infer<typeof StoredOverview>;
+
+const podKey = (c: Pick<EventColumns, 'ns' | 'pod'>): string | null => (c.pod === null ? null : `${c.ns ?? ''}/${c.pod}`);
+
+/**
+ * The overview counts, kept by the writer as rows are inserted and saved in meta in the same transaction,
+ * so opening a capture of any size reads them instead of scanning it.
+ */
+export class OverviewCounter {
+  private readonly counts = new Map<Dimension, Map<string, number>>(dimensions.map((d) => [d, new Map<string, number>()]));
+  private overflow = false;
+
+  static load(db: Db): OverviewCounter {
+    const c = new OverviewCounter();
+    const rows = readMetaRows(db);
+    const stored = StoredOverview.safeParse(rows.get('overview'));
+    if (stored.success) {
+      c.overflow = stored.data.overflow;
+      for (const d of dimensions) for (const [k, n] of Object.entries(stored.data.counts[d] ?? {})) c.counts.get(d)?.set(k, n);
+    } else if (rows.has('events') && rows.get('events') !== 0) c.overflow = true; // rows without counts: use SQL
+    return c;
+  }
+
+  add(c: EventColumns): void {
+    if (this.overflow) return;
+    this.bump('byGadget', c.gadget);
+    this.bump('byNode', c.node);
+    this.bump('byPod', podKey(c) ?? '(none)');
+    this.bump('byProcess', c.comm ?? '(none)');
+    if (c.error !== null) this.bump('byError', c.error);
+  }
+
+  toJSON(): StoredOverview {
+    if (this.overflow) return { overflow: true, counts: {} };
+    return { overflow: false, counts: Object.fromEntries(dimensions.map((d) => [d, Object.fromEntries(this.counts.get(d) ?? [])])) };
+  }
+
+  private bump(d: Dimension, key: string): void {
+    const m = this.counts.get(d);
+    if (m === undefined) return;
+    m.set(key, (m.get(key) ?? 0) + 1);
+    if (m.size > MAX_KEYS) {
+      this.overflow = true;
+      for (const x of this.counts.values()) x.clear();
+    }
+  }
+}
+
+const top = (counts: Record<string, number> | undefined): CountRow[] =>
+  Object.entries(counts ?? {})
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .slice(0, TOP);
+
+/** Counts per gadget, node, pod, process and error for the overview tiles (top 50 of each). */
+export function captureOverview(reader: CaptureReader): CaptureOverview {
+  const stored = StoredOverview.safeParse(readMetaRows(reader.db).get('overview'));
+  if (stored.success && !stored.data.overflow) {
+    const c = stored.data.counts;
+    return { byGadget: top(c.byGadget), byNode: top(c.byNode), byPod: top(c.byPod), byProcess: top(c.byProcess), byError: top(c.byError) };
+  }
+  const sql = (expr: string, where = ''): CountRow[] =>
+    reader.db
+      .prepare<[number], { key: string | null; count: number }>(`SELECT ${expr} AS key, count(*) AS count FROM events ${where} GROUP BY key ORDER BY count DESC, key LIMIT ?`)
+      .all(TOP)
+      .map((r) => ({ key: r.key ?? '(none)', count: r.count }));
+  return {
+    byGadget: sql('gadget'),
+    byNode: sql('node'),
+    byPod: sql("CASE WHEN pod IS NULL THEN NULL ELSE coalesce(ns, '') || '/' || pod END"),
+    byProcess: sql('comm'),
+    byError: sql('error', 'WHERE error IS NOT NULL'),
+  };
+}

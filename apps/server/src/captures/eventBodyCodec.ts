@@ -1,0 +1,62 @@
+import { Packr, Unpackr } from 'msgpackr';
+import type { EventRecord } from '@podscope/protocol';
+import { readMetaRows, writeMetaRows, type Db } from './captureDb.ts';
+
+// Event bodies are msgpack records whose key lists ("structures") are stored once per capture in
+// meta, so a row costs little more than its values. New structures are saved inside the same
+// transaction as the rows that use them, so a crash never leaves a row without its structure.
+type Structures = unknown[][];
+
+const MAX_SHARED_STRUCTURES = 1024;
+
+function storedStructures(db: Db): Structures {
+  const v = readMetaRows(db).get('structures');
+  return Array.isArray(v) ? v.filter((s): s is unknown[] => Array.isArray(s)) : [];
+}
+
+/** Encodes event bodies for one capture file; call inside the write transaction. */
+export class EventBodyEncoder {
+  private readonly packr: Packr;
+
+  constructor(db: Db) {
+    const save = db.prepare('INSERT INTO meta (key, value) VALUES (\'structures\', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    this.packr = new Packr({
+      structures: storedStructures(db),
+      maxSharedStructures: MAX_SHARED_STRUCTURES,
+      saveStructures: (structures: Structures) => {
+        save.run(JSON.stringify(structures));
+        return true;
+      },
+      moreTypes: false,
+      int64AsType: 'number',
+    });
+  }
+
+  encode(event: EventRecord): Buffer {
+    return this.packr.pack(event);
+  }
+}
+
+/** Decodes event bodies of one capture file; reloads structures a live writer added meanwhile. */
+export class EventBodyDecoder {
+  private readonly unpackr: Unpackr;
+
+  constructor(db: Db) {
+    this.unpackr = new Unpackr({
+      structures: storedStructures(db),
+      maxSharedStructures: MAX_SHARED_STRUCTURES,
+      getStructures: () => storedStructures(db),
+      mapsAsObjects: true,
+      int64AsType: 'number',
+    });
+  }
+
+  decode(body: Uint8Array): EventRecord {
+    return this.unpackr.unpack(body) as EventRecord;
+  }
+}
+
+/** Writes the initial structures row so a fresh file always has one. */
+export function initStructures(db: Db): void {
+  if (!readMetaRows(db).has('structures')) writeMetaRows(db, { structures: [] });
+}
