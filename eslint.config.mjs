@@ -19,6 +19,8 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  // Plain-JS entry points run on Node: TypeScript knows its globals, ESLint's core rules do not.
+  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly', Buffer: 'readonly' } } },
   { files: ['packages/protocol/**'], rules: forbid(['@podscope/*', 'node:*', 'fs', 'path', 'react'], 'protocol is shared by every side: no Node, DOM-framework or podscope imports') },
   { files: ['apps/web/**'], rules: forbid(['@podscope/agent', '@podscope/bpf', '@podscope/server', '@podscope/agent/*', '@podscope/bpf/*', '@podscope/server/*'], 'web may import only @podscope/protocol') },
   { files: ['apps/server/**'], rules: forbid(['@podscope/agent', '@podscope/bpf', '@podscope/web', '@podscope/agent/*', '@podscope/bpf/*'], 'the hub talks to agents over the protocol only') },

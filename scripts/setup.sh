@@ -17,13 +17,15 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # --- Debian packages ---------------------------------------------------------------------------
 # eBPF toolchain + test oracles, rootful podman (runc, netavark bridge networking, iptables for its
 # NAT rules), the busybox for the test image, the e2e browser, libpcap for packet filters,
-# curl/procps for the run/test scripts.
+# real DNS/HTTP servers for the packet scenario tests, curl/procps for the run/test scripts.
 apt_packages=(
   clang llvm bpftool libbpf1 libbpf-dev
   podman runc conmon netavark aardvark-dns iptables
   busybox-static
   chromium fonts-liberation
   libpcap0.8 libpcap-dev tcpdump bpftrace
+  dnsmasq-base
+  linux-libc-dev util-linux python3
   iproute2 curl procps ca-certificates
 )
 

@@ -16,6 +16,7 @@ function seconds(value: string): number {
 }
 
 const outputOption = (): Option => new Option('-o, --output <format>', 'output format').choices(['columns', 'json']).default('columns');
+const runOutputOption = (): Option => new Option('-o, --output <format>', 'output format (pcap-ng: packet gadgets, pipe into tcpdump -nr -)').choices(['columns', 'json', 'pcap-ng']).default('columns');
 
 function fail(err: unknown): never {
   const env = toErrorEnvelope(err);
@@ -42,7 +43,7 @@ program
   .option('--fields <a,b>', 'columns to print (+f adds, -f removes)')
   .option('--sort <f,-g>', 'top gadgets: sort each interval by these fields (- for descending)')
   .option('--max-entries <n>', 'top gadgets: rows per interval (0 = all)')
-  .addOption(outputOption())
+  .addOption(runOutputOption())
   .option('-t, --timeout <seconds>', 'stop after this many seconds (0 = until Ctrl-C)', seconds)
   .allowUnknownOption()
   .allowExcessArguments()
@@ -111,4 +112,9 @@ program
     }
   });
 
+// A reader that goes away (`| head`, a closed `| tcpdump -r -`) ends the run quietly, as with other Unix tools.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ export function exitCodeOf(err: ErrorEnvelope): number {
     case 'bad_param':
     case 'unknown_gadget':
     case 'no_targets':
+    case 'too_large':
       return 2;
     case 'bad_frame':
     case 'unauthorized':

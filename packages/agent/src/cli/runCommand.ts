@@ -14,9 +14,10 @@ import { ProfileHistograms } from './histogramPrinter.ts';
 import type { SelectorFlags } from './selectorFlags.ts';
 import { selectorFromFlags } from './selectorFlags.ts';
 import { TopTableSink } from './topTablePrinter.ts';
+import { PcapngSink } from './pcapngSink.ts';
 
 export interface RunFlags extends SelectorFlags {
-  output: OutputFormat;
+  output: OutputFormat | 'pcap-ng';
   timeout?: number | undefined;
   filter?: string | undefined;
   fields?: string | undefined;
@@ -37,6 +38,11 @@ function rawParams(meta: GadgetMeta, flags: RunFlags, extraArgs: readonly string
 
 /** Where `-o columns` output goes for each gadget category (json is one object per row for all of them). */
 function outputFor(meta: GadgetMeta, flags: RunFlags, params: ResolvedParams): { sink: BatchSink; header: string | null; atEnd: () => string } {
+  if (flags.output === 'pcap-ng') {
+    if (!meta.fields.some((f) => f.name === 'data')) throw new PodscopeError('bad_param', `-o pcap-ng needs a packet gadget (tcpdump); ${meta.name} has no packets`);
+    const sink = new PcapngSink(process.stdout, typeof params['snaplen'] === 'number' ? params['snaplen'] : 262144);
+    return { sink, header: null, atEnd: () => (sink.close(), '') };
+  }
   const printer = new EventPrinter(flags.output, columnsFor(meta, flags.fields));
   if (flags.output === 'json') return { sink: new StreamSink(printer, process.stdout), header: null, atEnd: () => '' };
   switch (meta.category) {

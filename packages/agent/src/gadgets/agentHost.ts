@@ -5,10 +5,12 @@ import { CgroupResolver } from './cgroupDirs.ts';
 import { composeHosts } from './composedHost.ts';
 import type { ContainerSource } from './containerTargets.ts';
 import { snapshotSocket } from './snapshot_socket/gadget.ts';
+import { tcpdump } from './tcpdump/gadget.ts';
+import { traceDns } from './trace_dns/gadget.ts';
 import { topCpuThrottle } from './top_cpu_throttle/gadget.ts';
 
-/** Gadgets the agent implements itself from /proc and cgroup files. */
-export const agentGadgets: readonly AgentGadget[] = [topCpuThrottle, snapshotSocket];
+/** Gadgets the agent implements itself from /proc and cgroup files, and packet sockets (no eBPF program). */
+export const agentGadgets: readonly AgentGadget[] = [topCpuThrottle, snapshotSocket, tcpdump, traceDns];
 
 /** The agent's own gadgets as a GadgetHost; nothing of theirs is filtered in the kernel. */
 export function agentGadgetHost(env: AgentGadgetEnv, gadgets: readonly AgentGadget[] = agentGadgets): GadgetHost {

@@ -10,3 +10,5 @@ export { MapPoller, type MapPollerOptions } from './mapPoller.ts';
 export { readIterator } from './iterReader.ts';
 export { DEFAULT_MAP_FETCH_INTERVAL_MS } from './gadgetOutput.ts';
 export { measureKernelFeatures, featureProbeObject } from './featureProbe.ts';
+export { compilePacketFilter, filterInsns, DEFAULT_SNAPLEN, DLT_EN10MB, type FilterInsn } from './libPcap.ts';
+export { PacketSocket, inNetns, packetDirections, type CapturedPacket, type PacketDirection, type PacketSocketOptions, type PacketSocketStats } from './packetSocket.ts';

@@ -9,3 +9,7 @@ export { parsePolledMapSpec, intervalField, type PolledMapSpec, type PolledRowDe
 export { mapDefinition, type MapDefinition } from './mapDefinition.ts';
 export { log2Bucket, log2Slot, type Log2Bucket } from './log2Histogram.ts';
 export { kernelFeatureNames, unavailableReason, type KernelFeature, type KernelFeatures } from './kernelFeatures.ts';
+export { PcapngWriter, PcapngFormatError, readPcapng, LINKTYPE_ETHERNET, type PcapngFile, type PcapngInterface, type PcapngPacket, type PacketDirectionFlag } from './pcapng.ts';
+export { decodePacket, decodedPacketFieldNames, LINKTYPE_EN10MB, LINKTYPE_LINUX_SLL, LINKTYPE_RAW, type DecodedPacket } from './packetDecode.ts';
+export { parseDns, dnsSummary, dnsTypeNames, dnsRcodeNames, type DnsMessage, type DnsAnswer } from './dnsMessage.ts';
+export { formatIpv4, formatIpv6, formatMac } from './ipText.ts';

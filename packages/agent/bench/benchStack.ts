@@ -1,0 +1,126 @@
+// A real hub + agent for benchmarks: separate processes started the way scripts/run.sh starts them, plus a
+// logged-in REST/WebSocket client that subscribes to runs like a browser does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { PROTOCOL_VERSION, RunResponse, decodeHubToClient, encodeFrame, type RunInfo, type RunRequestInput } from '@podscope/protocol';
+
+const repo = new URL('../../../', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => (typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** CPU seconds (user+system) and RSS of a process, from /proc. */
+export function procUsage(pid: number): { cpuSec: number; rssBytes: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return { cpuSec: ticks / 100, rssBytes: rssKb * 1024 };
+}
+
+export interface RunCounter {
+  run: RunInfo;
+  events: () => number;
+  /** This subscriber's hub-side drops (subscriberStats). */
+  hubDrops: () => number;
+  close: () => void;
+}
+
+export class BenchStack {
+  private constructor(
+    readonly url: string,
+    readonly hub: ChildProcess,
+    readonly agent: ChildProcess,
+    private readonly cookie: string,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(node: string): Promise<BenchStack> {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'podscope-bench-hub-'));
+    const token = 'bench-agent-token-0123456789';
+    const password = 'bench-password';
+    const env = { ...process.env, PODSCOPE_PORT: String(port), PODSCOPE_DATA_DIR: dataDir, PODSCOPE_ADMIN_PASSWORD: password, PODSCOPE_AGENT_TOKEN: token };
+    const hub = spawn('node', ['--import', 'tsx', 'src/main.ts'], { cwd: join(repo, 'apps/server'), env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const url = `http://127.0.0.1:${port}`;
+    await until('the hub', async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true);
+    const agent = spawn('node', [join(repo, 'packages/agent/bin/podscope-agent.mjs'), 'serve', '--hub', `ws://127.0.0.1:${port}/agent`, '--token', token, '--node', node], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ username: 'admin', password }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    if (!login.ok || cookie === '') throw new Error(`login failed: ${login.status}`);
+    const stack = new BenchStack(url, hub, agent, cookie, dataDir);
+    await until('the agent', async () => ((await (await fetch(`${url}/healthz`)).json()) as { agents: string[] }).agents.includes(node));
+    return stack;
+  }
+
+  async api(method: string, path: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${this.url}${path}`, { method, headers: { cookie: this.cookie, origin: this.url, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const json: unknown = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  async waitForPod(namespace: string, pod: string): Promise<void> {
+    await until(`pod ${namespace}/${pod}`, async () => {
+      const inv = (await this.api('GET', '/api/inventory')) as { containers: { k8s: { namespace: string; podName: string } | null; exitedAt?: number }[] };
+      return inv.containers.some((c) => c.k8s?.namespace === namespace && c.k8s.podName === pod && c.exitedAt === undefined);
+    });
+  }
+
+  async getRun(id: string): Promise<RunInfo> {
+    return RunResponse.parse(await this.api('GET', `/api/runs/${id}`)).run;
+  }
+
+  /** Starts a run and subscribes to it over the browser WebSocket, counting delivered events. */
+  async startRun(request: RunRequestInput): Promise<RunCounter> {
+    const run = RunResponse.parse(await this.api('POST', '/api/runs', request)).run;
+    const ws = new WebSocket(`${this.url.replace('http', 'ws')}/ws`, { headers: { cookie: this.cookie, origin: this.url }, perMessageDeflate: false });
+    let events = 0;
+    let hubDrops = 0;
+    ws.on('message', (data: Buffer) => {
+      const d = decodeHubToClient(data);
+      if (!d.ok) return;
+      if (d.message.type === 'events') events += d.message.events.length;
+      else if (d.message.type === 'subscriberStats') hubDrops = d.message.dropped;
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    ws.send(encodeFrame({ v: PROTOCOL_VERSION, type: 'subscribe', runId: run.id }));
+    await until(`run ${run.id} running`, async () => (await this.getRun(run.id)).state === 'running');
+    return { run, events: () => events, hubDrops: () => hubDrops, close: () => ws.close() };
+  }
+
+  async stopRun(id: string): Promise<RunInfo> {
+    await this.api('DELETE', `/api/runs/${id}`);
+    return this.getRun(id);
+  }
+
+  stop(): void {
+    this.agent.kill('SIGTERM');
+    this.hub.kill('SIGTERM');
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,130 @@
+// pnpm bench:open — trace_open under stepped open() rates from a container, through the real hub to a subscribed
+// WebSocket client. Per step: events/s delivered, losses per stage, agent CPU and RSS, the workload's slowdown
+// against an untraced run, and bpftrace (printing one line per event on the same tracepoint) as a peer.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { podLabels, podman, setupPodman } from '../test/podman.ts';
+import { BenchStack, procUsage } from './benchStack.ts';
+
+const repo = new URL('../../../', import.meta.url).pathname;
+const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 3);
+const RATES = (process.env.BENCH_RATES ?? '10000,50000,100000,250000,0').split(',').map(Number);
+const name = `podscope-openbench-${process.pid}`;
+
+interface Work {
+  ops: number;
+  seconds: number;
+  cpu: number;
+}
+
+// The workload: a static C program bind-mounted into a busybox container, pacing open+close to a target rate.
+const binDir = join(repo, '.var/bench');
+mkdirSync(binDir, { recursive: true });
+execFileSync('gcc', ['-O2', '-static', '-o', join(binDir, 'opener'), join(repo, 'packages/agent/bench/opener.c')]);
+const image = setupPodman();
+podman(['rm', '-f', '-t', '0', '--ignore', name], true);
+podman(['run', '-d', '--name', name, '--network', 'none', '-v', `${binDir}/opener:/opener:ro`, ...podLabels('bench', 'open-1', 'opener'), image, 'sleep', '3600']);
+
+/** Runs the workload without blocking this process's event loop (its WebSocket client must keep reading). */
+function work(rate: number): Promise<Work> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('podman', ['exec', name, '/opener', String(rate), String(STEP_SECONDS), '/etc/hostname'], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Work) : reject(new Error(`workload exited ${code}`))));
+  });
+}
+
+const stack = await BenchStack.start('bench');
+const agentPid = stack.agent.pid!;
+
+async function settle(count: () => number): Promise<void> {
+  let last = -1;
+  while (count() !== last) {
+    last = count();
+    await new Promise((r) => setTimeout(r, 400));
+  }
+}
+
+/** bpftrace printing one line per exited openat of the workload: the per-event cost a peer tool pays. */
+async function peer(rate: number): Promise<{ work: Work; events: number }> {
+  const bt = spawn('bpftrace', ['-B', 'line', '-e', 'tracepoint:syscalls:sys_exit_openat /comm == "opener"/ { printf("%d\\n", args->ret); }'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let lines = 0;
+  let attached = false;
+  bt.stdout.on('data', (c: Buffer) => {
+    for (const b of c) if (b === 10) lines++;
+  });
+  bt.stderr.on('data', (c: Buffer) => (attached ||= c.toString().includes('Attaching')));
+  const t0 = Date.now();
+  while (!attached && lines === 0 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
+  // "Attaching N probes" is printed on stdout by some versions: count from here on.
+  await new Promise((r) => setTimeout(r, 300));
+  const before = lines;
+  const w = await work(rate);
+  await new Promise((r) => setTimeout(r, 500));
+  bt.kill('SIGINT');
+  await new Promise((r) => bt.once('exit', r));
+  return { work: w, events: lines - before };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const pct = (n: number): string => `${n >= 0 ? '+' : ''}${(100 * n).toFixed(1)}%`;
+
+await stack.waitForPod('bench', 'open-1');
+console.log(`trace_open bench: ${STEP_SECONDS}s per step; workload = open+close of /etc/hostname in pod bench/open-1; hub → WebSocket client`);
+console.log('target/s   produced/s  delivered/s  lost(kernel/agent/hub)  agentCPU  agentRSS  slowdown  | bpftrace: seen/s  slowdown  podscope/bpftrace');
+let maxRss = 0;
+for (const rate of RATES) {
+  const base = await work(rate);
+  const counter = await stack.startRun({ gadget: 'trace_open', target: { namespaces: ['bench'] } });
+  const u0 = procUsage(agentPid);
+  let rss = 0;
+  const rssTimer = setInterval(() => (rss = Math.max(rss, procUsage(agentPid).rssBytes)), 200);
+  const traced = await work(rate);
+  await settle(counter.events);
+  clearInterval(rssTimer);
+  const u1 = procUsage(agentPid);
+  const info = await stack.getRun(counter.run.id);
+  await stack.stopRun(counter.run.id);
+  counter.close();
+  maxRss = Math.max(maxRss, rss);
+  const bt = await peer(rate);
+  const cpuPerOp = (w: Work): number => w.cpu / Math.max(1, w.ops);
+  const slow = cpuPerOp(traced) / cpuPerOp(base) - 1;
+  const btSlow = cpuPerOp(bt.work) / cpuPerOp(base) - 1;
+  const delivered = counter.events();
+  const lost = `${info.drops.kernel}/${info.drops.agent}/${info.drops.hub + counter.hubDrops()}`;
+  console.log(
+    [
+      (rate === 0 ? 'max' : fmt(rate)).padEnd(10),
+      fmt(traced.ops / traced.seconds).padStart(10),
+      fmt(delivered / traced.seconds).padStart(12),
+      lost.padStart(22),
+      `${((100 * (u1.cpuSec - u0.cpuSec)) / traced.seconds).toFixed(0)}%`.padStart(9),
+      `${(rss / 1048576).toFixed(0)} MiB`.padStart(9),
+      pct(slow).padStart(9),
+      '|',
+      fmt(bt.events / bt.work.seconds).padStart(16),
+      pct(btSlow).padStart(9),
+      (delivered / traced.ops / Math.max(1e-9, bt.events / bt.work.ops)).toFixed(2).padStart(18),
+    ].join(' '),
+  );
+}
+
+// Three gadgets at once: the agent's memory with trace_open, trace_exec and trace_tcp all running.
+const runs = await Promise.all(['trace_open', 'trace_exec', 'trace_tcp'].map((gadget) => stack.startRun({ gadget, target: { namespaces: ['bench'] } })));
+let rss3 = 0;
+const t3 = setInterval(() => (rss3 = Math.max(rss3, procUsage(agentPid).rssBytes)), 200);
+await work(100_000);
+clearInterval(t3);
+for (const r of runs) {
+  await stack.stopRun(r.run.id);
+  r.close();
+}
+console.log(`agent RSS with trace_open + trace_exec + trace_tcp running (100k opens/s): ${(rss3 / 1048576).toFixed(0)} MiB; max over the steps: ${(maxRss / 1048576).toFixed(0)} MiB`);
+console.log('slowdown = the workload\'s CPU time per open against the same step untraced; lost = kernel ring / agent queue / hub queues');
+
+stack.stop();
+podman(['rm', '-f', '-t', '0', '--ignore', name], true);
+process.exit(0);
