@@ -23,7 +23,8 @@ export const GadgetCategory = z.enum(['trace', 'top', 'profile', 'snapshot']);
 export type GadgetCategory = z.infer<typeof GadgetCategory>;
 
 export const GadgetMeta = z.object({
-  name: z.string().regex(/^[a-z]+_[a-z0-9_]+$/),
+  /** `verb_noun` (trace_exec, top_file) or a peer tool's well-known name (tcpdump). */
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
   category: GadgetCategory,
   description: z.string(),
   params: z.array(GadgetParam),
