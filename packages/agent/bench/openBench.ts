@@ -11,6 +11,7 @@ const repo = new URL('../../../', import.meta.url).pathname;
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 3);
 const RATES = (process.env.BENCH_RATES ?? '10000,50000,100000,250000,0').split(',').map(Number);
 const name = `podscope-openbench-${process.pid}`;
+const RING_SIZE = process.env.BENCH_RING_SIZE === undefined ? undefined : Number(process.env.BENCH_RING_SIZE);
 
 interface Work {
   ops: number;
@@ -77,7 +78,7 @@ console.log('target/s   produced/s  delivered/s  lost(kernel/agent/hub)  agentCP
 let maxRss = 0;
 for (const rate of RATES) {
   const base = await work(rate);
-  const counter = await stack.startRun({ gadget: 'trace_open', target: { namespaces: ['bench'] } });
+  const counter = await stack.startRun({ gadget: 'trace_open', target: { namespaces: ['bench'] }, params: RING_SIZE === undefined ? {} : { 'ring-size': RING_SIZE } });
   const u0 = procUsage(agentPid);
   let rss = 0;
   const rssTimer = setInterval(() => (rss = Math.max(rss, procUsage(agentPid).rssBytes)), 200);
