@@ -93,9 +93,11 @@ describe('profile_blockio on the real kernel', () => {
   });
 
   it('delivers the counts of the last partial interval on close', async () => {
+    // Written and synced first, then overwritten in place: a fresh file lets ext4 send a block to writeback instead.
+    await run('dd', ['if=/dev/zero', `of=${dir}/close.bin`, 'bs=4k', 'count=200', 'conv=fsync']);
     const c = new EventCollector();
     gadget = await startGadget('profile_blockio', { params: { 'map-fetch-interval': 60_000 }, selection: { enabled: false }, onEvents: c.onEvents });
-    await run('dd', ['if=/dev/zero', `of=${dir}/close.bin`, 'bs=4k', 'count=200', 'oflag=direct']);
+    await run('dd', ['if=/dev/zero', `of=${dir}/close.bin`, 'bs=4k', 'count=200', 'conv=notrunc', 'oflag=direct']);
     expect(c.batches).toBe(0);
     gadget.close();
     expect(c.batches).toBe(1);
