@@ -1,4 +1,4 @@
-import type { ContainerInfo, GadgetMeta, HubToAgent, InventoryResponse } from '@podscope/protocol';
+import type { ContainerInfo, GadgetMeta, HubToAgent, InventoryResponse, KernelFeatureMap } from '@podscope/protocol';
 
 /** A connected agent as the registry and run manager see it. */
 export interface AgentLink {
@@ -11,6 +11,7 @@ interface NodeRecord {
   link: AgentLink | undefined;
   agentVersion: string;
   gadgets: GadgetMeta[];
+  features: KernelFeatureMap | undefined;
   containers: Map<string, ContainerInfo>;
   lastSeen: number;
 }
@@ -25,7 +26,7 @@ export class AgentRegistry {
   ) {}
 
   /** Records a hello; a previous connection for the same node is closed (the newer one wins). */
-  attach(link: AgentLink, node: string, agentVersion: string, gadgets: GadgetMeta[]): void {
+  attach(link: AgentLink, node: string, agentVersion: string, gadgets: GadgetMeta[], features?: KernelFeatureMap): void {
     const prev = this.nodes.get(node);
     if (prev?.link !== undefined && prev.link !== link) prev.link.close(4000, 'replaced by a newer connection from the same node');
     this.nodes.set(node, {
@@ -33,6 +34,7 @@ export class AgentRegistry {
       link,
       agentVersion,
       gadgets,
+      features,
       containers: prev?.containers ?? new Map<string, ContainerInfo>(),
       lastSeen: this.now(),
     });
@@ -112,7 +114,7 @@ export class AgentRegistry {
     const now = this.now();
     const nodes = [...this.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
     return {
-      nodes: nodes.map((n) => ({ node: n.name, connected: n.link !== undefined, lastSeen: n.lastSeen })),
+      nodes: nodes.map((n) => ({ node: n.name, connected: n.link !== undefined, lastSeen: n.lastSeen, agentVersion: n.agentVersion, ...(n.features !== undefined ? { features: n.features } : {}) })),
       containers: nodes.flatMap((n) =>
         [...n.containers.values()].filter((c) => c.exitedAt === undefined || now - c.exitedAt < this.exitedRetentionMs),
       ),

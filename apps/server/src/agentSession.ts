@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import { PROTOCOL_VERSION, decodeAgentToHub, encodeFrame, type AgentToHub, type ErrorEnvelope, type GadgetMeta, type HubToAgent } from '@podscope/protocol';
+import { PROTOCOL_VERSION, decodeAgentToHub, encodeFrame, type AgentToHub, type ErrorEnvelope, type GadgetMeta, type HubToAgent, type KernelFeatureMap } from '@podscope/protocol';
 import type { AgentGrant } from './agentTokenStore.ts';
 import type { AgentLink, AgentRegistry } from './agentRegistry.ts';
 import type { Logger } from './logger.ts';
@@ -62,7 +62,7 @@ export class AgentSession implements AgentLink {
 
   private handle(msg: AgentToHub): void {
     const { registry, runs, logger } = this.deps;
-    if (msg.type === 'hello') return this.hello(msg.node, msg.agentVersion, msg.gadgets);
+    if (msg.type === 'hello') return this.hello(msg.node, msg.agentVersion, msg.gadgets, msg.features);
     const node = this.node;
     if (node === undefined) return this.sendError({ code: 'bad_request', message: `send hello before ${msg.type}` });
     switch (msg.type) {
@@ -84,14 +84,14 @@ export class AgentSession implements AgentLink {
     }
   }
 
-  private hello(node: string, agentVersion: string, gadgets: GadgetMeta[]): void {
+  private hello(node: string, agentVersion: string, gadgets: GadgetMeta[], features: KernelFeatureMap | undefined): void {
     if (this.node !== undefined) return this.sendError({ code: 'conflict', message: `this connection already said hello as ${this.node}` });
     if (this.grant.node !== undefined && this.grant.node !== node) {
       this.sendError({ code: 'forbidden', message: `agent token "${this.grant.tokenName}" is only valid for node ${this.grant.node}, not ${node}` });
       return this.close(1008, 'token not valid for this node');
     }
     this.node = node;
-    this.deps.registry.attach(this, node, agentVersion, gadgets);
+    this.deps.registry.attach(this, node, agentVersion, gadgets, features);
     this.send({ v: PROTOCOL_VERSION, type: 'welcome', hubVersion: HUB_VERSION });
     this.deps.logger.info(`agent ${node} connected (agent ${agentVersion}, ${gadgets.length} gadgets)`);
     this.deps.runs.agentReady(node);

@@ -160,16 +160,16 @@ export class TestAgent {
   }
 
   /** Connects and says hello without waiting for the answer. */
-  static async open(hub: HubAddress, node: string, opts: { token?: string; gadgets?: GadgetMeta[] } = {}): Promise<TestAgent> {
+  static async open(hub: HubAddress, node: string, opts: { token?: string; gadgets?: GadgetMeta[]; features?: Record<string, boolean> } = {}): Promise<TestAgent> {
     const ws = openSocket(wsUrl(hub, '/agent'), { authorization: `Bearer ${opts.token ?? AGENT_TOKEN}` });
     const agent = new TestAgent(ws, node);
     await opened(ws);
-    agent.send({ v: PROTOCOL_VERSION, type: 'hello', node, agentVersion: 'test', gadgets: opts.gadgets ?? [traceExec] });
+    agent.send({ v: PROTOCOL_VERSION, type: 'hello', node, agentVersion: 'test', gadgets: opts.gadgets ?? [traceExec], ...(opts.features ? { features: opts.features } : {}) });
     return agent;
   }
 
   /** Connects and says hello; resolves after the welcome. */
-  static async connect(hub: HubAddress, node: string, opts: { token?: string; gadgets?: GadgetMeta[] } = {}): Promise<TestAgent> {
+  static async connect(hub: HubAddress, node: string, opts: { token?: string; gadgets?: GadgetMeta[]; features?: Record<string, boolean> } = {}): Promise<TestAgent> {
     const agent = await TestAgent.open(hub, node, opts);
     await waitFor(`welcome for ${node}`, () => agent.received.some((m) => m.type === 'welcome'));
     return agent;

@@ -140,6 +140,15 @@ describe('run lifecycle', () => {
 });
 
 describe('agent reconnect', () => {
+  it("reports each node's kernel features and agent version in the inventory", async () => {
+    const h = await startTestHub();
+    hub = h;
+    const cookie = await login(h);
+    await TestAgent.connect(h, 'node-k', { features: { tracepoint: true, kprobe: false, fentry: false } });
+    const inv = InventoryResponse.parse((await api(h, 'GET', '/api/inventory', { cookie })).body);
+    expect(inv.nodes).toEqual([expect.objectContaining({ node: 'node-k', connected: true, agentVersion: 'test', features: { tracepoint: true, kprobe: false, fentry: false } })]);
+  });
+
   it('keeps the inventory of a gone node and re-sends its active runs when it comes back', async () => {
     const { hub, cookie, agent } = await hubWithAgent();
     const runId = await createRun(hub, cookie, { gadget: 'trace_exec', target: { namespaces: ['demo'] } });
@@ -152,7 +161,7 @@ describe('agent reconnect', () => {
     await waitFor('node waiting', () => browser.lastRun(runId)?.nodes[0]?.state === 'starting');
     expect(browser.lastRun(runId)?.nodes[0]?.error?.message).toMatch(/disconnected/);
     const inv = InventoryResponse.parse((await api(hub, 'GET', '/api/inventory', { cookie })).body);
-    expect(inv.nodes).toEqual([{ node: 'node-a', connected: false, lastSeen: expect.any(Number) as number }]);
+    expect(inv.nodes).toEqual([{ node: 'node-a', connected: false, agentVersion: 'test', lastSeen: expect.any(Number) as number }]);
     expect(inv.containers.map((c) => c.id)).toEqual(['node-a-demo-web-1']);
 
     const back = await TestAgent.connect(hub, 'node-a');

@@ -4,7 +4,7 @@ import type { GadgetHost } from './pipeline/gadgetHost.ts';
 export async function loadBpfHost(): Promise<GadgetHost> {
   const bpf = await import('@podscope/bpf');
   // Marks gadgets whose kernel features are missing as unavailable (with the reason) before anyone lists them.
-  await bpf.probeFeatures();
-  const host: GadgetHost = { catalog: bpf.gadgetCatalog, startGadget: bpf.startGadget, kernelFilterableFields: bpf.kernelFilterableFields };
+  const features = await bpf.probeFeatures();
+  const host: GadgetHost = { catalog: bpf.gadgetCatalog, startGadget: bpf.startGadget, kernelFilterableFields: bpf.kernelFilterableFields, features };
   return host;
 }

@@ -76,6 +76,7 @@ export function fakeHost(extra: readonly GadgetMeta[] = []): { host: GadgetHost;
   const host: GadgetHost = {
     catalog,
     kernelFilterableFields: ['proc.comm', 'proc.pid', 'proc.uid'],
+    features: { tracepoint: true, kprobe: false },
     startGadget: async (name, opts) => {
       if (!catalog.has(name)) throw new Error(`no gadget ${name}`);
       const g = new FakeGadget(opts);

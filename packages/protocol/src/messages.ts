@@ -64,7 +64,17 @@ export type RunInfo = z.infer<typeof RunInfo>;
 const base = { v: z.number().int() };
 
 // ---- agent → hub ----
-export const AgentHello = z.object({ ...base, type: z.literal('hello'), node: z.string().min(1), agentVersion: z.string(), gadgets: z.array(GadgetMeta) });
+/** What the agent's kernel probe found: attach types and map kinds (tracepoint, tp_btf, kprobe, fentry, iter_task…). */
+export const KernelFeatureMap = z.record(z.string(), z.boolean());
+export type KernelFeatureMap = z.infer<typeof KernelFeatureMap>;
+export const AgentHello = z.object({
+  ...base,
+  type: z.literal('hello'),
+  node: z.string().min(1),
+  agentVersion: z.string(),
+  gadgets: z.array(GadgetMeta),
+  features: KernelFeatureMap.optional(),
+});
 export const AgentInventory = z.object({ ...base, type: z.literal('inventory'), node: z.string(), containers: z.array(ContainerInfo) });
 export const AgentRunStatus = z.object({
   ...base,
@@ -132,7 +142,7 @@ export const LoginRequest = z.object({ username: z.string().min(1), password: z.
 export type LoginRequest = z.infer<typeof LoginRequest>;
 export const MeResponse = z.object({ user: z.string() });
 export const GadgetsResponse = z.object({ gadgets: z.array(GadgetMeta) });
-export const InventoryNode = z.object({ node: z.string(), connected: z.boolean(), lastSeen: z.number() });
+export const InventoryNode = z.object({ node: z.string(), connected: z.boolean(), lastSeen: z.number(), agentVersion: z.string().optional(), features: KernelFeatureMap.optional() });
 export const InventoryResponse = z.object({ nodes: z.array(InventoryNode), containers: z.array(ContainerInfo) });
 export type InventoryResponse = z.infer<typeof InventoryResponse>;
 export const RunResponse = z.object({ run: RunInfo });

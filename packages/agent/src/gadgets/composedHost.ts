@@ -21,8 +21,10 @@ export function composeHosts(hosts: readonly GadgetHost[]): GadgetHost {
     if (!h) throw new PodscopeError('unknown_gadget', `no gadget named ${name}`, { known: [...owner.keys()] });
     return h;
   };
+  const features = hosts.find((h) => h.features !== undefined)?.features;
   return {
     catalog,
+    ...(features !== undefined ? { features } : {}),
     kernelFilterableFields: [...new Set(hosts.flatMap((h) => h.kernelFilterableFields))],
     kernelFilterableFieldsOf: (name) => {
       const h = ownerOf(name);

@@ -71,7 +71,7 @@ describe('HubAgent against a real ws server', () => {
     await agent.start();
     await until(() => hub.received.some((m) => m.type === 'inventory'));
     expect(hub.auth[0]).toBe('Bearer s3cret');
-    expect(hub.received[0]).toMatchObject({ type: 'hello', node: 'node-a', gadgets: [{ name: 'trace_exec' }] });
+    expect(hub.received[0]).toMatchObject({ type: 'hello', node: 'node-a', gadgets: [{ name: 'trace_exec' }], features: { tracepoint: true, kprobe: false } });
     const inv = hub.received.find((m) => m.type === 'inventory');
     expect(inv).toMatchObject({ containers: [{ id: podmanId, k8s: { namespace: 'demo', podName: 'web-1' } }] });
 

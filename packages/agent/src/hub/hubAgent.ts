@@ -66,7 +66,8 @@ export class HubAgent {
 
   private onOpen(): void {
     const gadgets = [...this.opts.host.catalog.values()].map((g) => g.meta);
-    this.conn.send({ v: PROTOCOL_VERSION, type: 'hello', node: this.opts.node, agentVersion: AGENT_VERSION, gadgets });
+    const features = this.opts.host.features;
+    this.conn.send({ v: PROTOCOL_VERSION, type: 'hello', node: this.opts.node, agentVersion: AGENT_VERSION, gadgets, ...(features !== undefined ? { features: { ...features } } : {}) });
     this.sendInventory();
     const now = Date.now();
     for (const run of this.runs.values()) run.orphanSince = now;

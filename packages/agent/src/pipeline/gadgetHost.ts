@@ -35,6 +35,8 @@ export interface GadgetHost {
   readonly catalog: ReadonlyMap<string, { meta: GadgetMeta }>;
   /** Fields the kernel side can filter on (push-down targets). */
   readonly kernelFilterableFields: readonly string[];
+  /** What the kernel probe found, when this host probed (reported to the hub in hello). */
+  readonly features?: Readonly<Record<string, boolean>>;
   /** Push-down targets of one gadget, when they differ per gadget (a composed host); else kernelFilterableFields. */
   kernelFilterableFieldsOf?(name: string): readonly string[];
   startGadget(name: string, opts: GadgetStartOptions): Promise<RunningGadget>;
