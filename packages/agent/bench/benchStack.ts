@@ -31,12 +31,14 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
 }
 
 /** CPU seconds (user+system) and RSS of a process, from /proc. */
-export function procUsage(pid: number): { cpuSec: number; rssBytes: number } {
+export function procUsage(pid: number): { cpuSec: number; rssBytes: number; anonBytes: number; sharedBytes: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return { cpuSec: ticks / 100, rssBytes: rssKb * 1024 };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => 1024 * Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  // RssFile+RssShmem: the node binary and libraries, and the kernel's ring-buffer pages mapped into the agent.
+  return { cpuSec: ticks / 100, rssBytes: kb('VmRSS'), anonBytes: kb('RssAnon'), sharedBytes: kb('RssFile') + kb('RssShmem') };
 }
 
 export interface RunCounter {

@@ -116,14 +116,18 @@ for (const rate of RATES) {
 // Three gadgets at once: the agent's memory with trace_open, trace_exec and trace_tcp all running.
 const runs = await Promise.all(['trace_open', 'trace_exec', 'trace_tcp'].map((gadget) => stack.startRun({ gadget, target: { namespaces: ['bench'] } })));
 let rss3 = 0;
-const t3 = setInterval(() => (rss3 = Math.max(rss3, procUsage(agentPid).rssBytes)), 200);
+let anon3 = 0;
+const t3 = setInterval(() => {
+  const u = procUsage(agentPid);
+  if (u.rssBytes > rss3) [rss3, anon3] = [u.rssBytes, u.anonBytes];
+}, 200);
 await work(100_000);
 clearInterval(t3);
 for (const r of runs) {
   await stack.stopRun(r.run.id);
   r.close();
 }
-console.log(`agent RSS with trace_open + trace_exec + trace_tcp running (100k opens/s): ${(rss3 / 1048576).toFixed(0)} MiB; max over the steps: ${(maxRss / 1048576).toFixed(0)} MiB`);
+console.log(`agent RSS with trace_open + trace_exec + trace_tcp running (100k opens/s): ${(rss3 / 1048576).toFixed(0)} MiB (${(anon3 / 1048576).toFixed(0)} MiB of it private heap, the rest binaries and ring pages); max over the steps: ${(maxRss / 1048576).toFixed(0)} MiB`);
 console.log('slowdown = the workload\'s CPU time per open against the same step untraced; lost = kernel ring / agent queue / hub queues');
 
 stack.stop();
