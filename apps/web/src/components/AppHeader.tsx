@@ -5,10 +5,14 @@ import type { SocketStatus } from '../lib/liveSocket.ts';
 
 interface Props {
   user: string | null;
-  socket: SocketStatus;
+  /** The live socket's state; pages without one (captures) leave it out. */
+  socket?: SocketStatus;
+  /** Opened from a share link: no session, read-only, no navigation to pages that need a login. */
+  shared?: boolean;
+  active?: 'live' | 'captures';
 }
 
-export function AppHeader({ user, socket }: Props) {
+export function AppHeader({ user, socket, shared = false, active }: Props) {
   const logout = async () => {
     try {
       await hubClient.logout();
@@ -21,17 +25,37 @@ export function AppHeader({ user, socket }: Props) {
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">◉</span> podscope
       </div>
-      <span className={`socket-status socket-${socket}`} data-testid="socket-status" title="Live connection to the hub">
-        <span className="dot" aria-hidden="true" />
-        {socket === 'open' ? 'live' : socket === 'connecting' ? 'connecting…' : 'reconnecting…'}
-      </span>
+      {!shared && (
+        <nav className="app-nav" aria-label="Pages">
+          <a href="/" className={active === 'live' ? 'active' : ''} data-testid="nav-live">
+            Live
+          </a>
+          <a href="/captures" className={active === 'captures' ? 'active' : ''} data-testid="nav-captures">
+            Captures
+          </a>
+        </nav>
+      )}
+      {socket !== undefined && (
+        <span className={`socket-status socket-${socket}`} data-testid="socket-status" title="Live connection to the hub">
+          <span className="dot" aria-hidden="true" />
+          {socket === 'open' ? 'live' : socket === 'connecting' ? 'connecting…' : 'reconnecting…'}
+        </span>
+      )}
       <div className="header-spacer" />
-      <span className="user" data-testid="current-user">
-        {user ?? ''}
-      </span>
-      <button type="button" className="btn btn-small" data-testid="logout" onClick={() => void logout()}>
-        Log out
-      </button>
+      {shared ? (
+        <span className="chip" data-testid="shared-badge" title="Opened from a share link: read-only, no login">
+          shared link · read-only
+        </span>
+      ) : (
+        <>
+          <span className="user" data-testid="current-user">
+            {user ?? ''}
+          </span>
+          <button type="button" className="btn btn-small" data-testid="logout" onClick={() => void logout()}>
+            Log out
+          </button>
+        </>
+      )}
     </header>
   );
 }

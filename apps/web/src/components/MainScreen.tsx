@@ -18,6 +18,8 @@ import { GadgetPicker } from './GadgetPicker.tsx';
 import { HistogramView } from './HistogramView.tsx';
 import { LiveTable } from './LiveTable.tsx';
 import { ParamForm, paramsForRequest } from './ParamForm.tsx';
+import { RecordPanel } from './RecordPanel.tsx';
+import { ReplayBar } from './ReplayBar.tsx';
 import { RowDetail } from './RowDetail.tsx';
 import { RunControls } from './RunControls.tsx';
 import { RunStatus } from './RunStatus.tsx';
@@ -160,16 +162,20 @@ export function MainScreen() {
       return next;
     });
 
+  const sfilter = view.sfilter?.trim() ?? '';
+  const formRequest = gadget === undefined ? null : { gadget: gadget.name, target: targetOf(view), params: paramsForRequest(gadget.params, view.params), ...(sfilter !== '' ? { filter: sfilter } : {}) };
+  const showRun = (run: RunInfo) => {
+    watch(run);
+    setView((v) => ({ ...withoutRun(v), run: run.id, follow: true }));
+  };
+
   const start = async () => {
-    if (gadget === undefined) return;
+    if (formRequest === null) return;
     setBusy(true);
     setRunError(null);
     setNotice(null);
     try {
-      const sfilter = view.sfilter?.trim() ?? '';
-      const run = await hubClient.startRun({ gadget: gadget.name, target: targetOf(view), params: paramsForRequest(gadget.params, view.params), ...(sfilter !== '' ? { filter: sfilter } : {}) });
-      watch(run);
-      setView((v) => ({ ...withoutRun(v), run: run.id, follow: true }));
+      showRun(await hubClient.startRun(formRequest));
     } catch (err) {
       setRunError(errorEnvelopeOf(err));
     } finally {
@@ -196,7 +202,7 @@ export function MainScreen() {
   const canStart = ready && gadget !== undefined && gadget.unavailable === undefined && sourceFilterOk;
   return (
     <div className="app">
-      <AppHeader user={user} socket={socketStatus} />
+      <AppHeader user={user} socket={socketStatus} active="live" />
       <div className="app-body">
         <aside className="sidebar">
           <TargetPicker
@@ -240,6 +246,7 @@ export function MainScreen() {
             <RunControls feed={feed} canStart={canStart} busy={busy} error={runError} onStart={() => void start()} onStop={() => void stop()} />
             {loadError !== null && <div className="error-box" role="alert">{loadError.message}</div>}
           </section>
+          <RecordPanel feed={feed} request={canStart ? formRequest : null} onRun={showRun} />
         </aside>
         <main className="main">
           <div className="run-bar">
@@ -251,6 +258,7 @@ export function MainScreen() {
               </button>
             )}
           </div>
+          <ReplayBar feed={feed} />
           <CountersBar feed={feed} />
           <div className="toolbar">
             {tabs.length > 1 && (

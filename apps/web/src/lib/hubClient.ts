@@ -31,9 +31,28 @@ export function loginUrl(next: string): string {
 
 let redirecting = false;
 
+/** The hub takes a capture share token (a link opened without a session) as `?share=` or `Authorization: Share <token>`. */
+export const SHARE_PARAM = 'share';
+let shareToken: string | null = null;
+
+/** Every later call carries this share token, and a 401 no longer sends the user to the login page. */
+export function setShareToken(token: string | null): void {
+  shareToken = token === '' ? null : token;
+}
+
+export function currentShareToken(): string | null {
+  return shareToken;
+}
+
+/** A same-origin path with the share token appended (for plain links such as downloads, which cannot set headers). */
+export function withShareToken(path: string): string {
+  if (shareToken === null) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}${SHARE_PARAM}=${encodeURIComponent(shareToken)}`;
+}
+
 function redirectToLogin(): void {
   // Several calls fail with 401 at once on a fresh page; navigating once keeps them from cancelling each other.
-  if (redirecting || typeof window === 'undefined' || window.location.pathname.startsWith('/login')) return;
+  if (shareToken !== null || redirecting || typeof window === 'undefined' || window.location.pathname.startsWith('/login')) return;
   redirecting = true;
   const target = loginUrl(window.location.pathname + window.location.search);
   // Let the router finish its own history writes first; they would cancel a navigation already under way.
@@ -54,23 +73,34 @@ async function envelopeOf(res: Response): Promise<ErrorEnvelope> {
   return { code, message: `HTTP ${res.status} ${res.statusText}${text !== '' ? `: ${text.slice(0, 200)}` : ''}` };
 }
 
-interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT';
   body?: unknown;
+  /** Sent as is (a file upload) instead of a JSON body. */
+  rawBody?: Blob;
+  signal?: AbortSignal;
   /** The login call handles its own 401 (wrong password); everything else goes to the login page. */
   redirectOn401?: boolean;
 }
 
-async function request<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
-  const init: RequestInit = { method: options.method ?? 'GET', credentials: 'same-origin', headers: { accept: 'application/json' } };
-  if (options.body !== undefined) {
+/** One REST call: JSON in, the response parsed with its protocol schema, failures as `HubRequestError`. */
+export async function request<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (shareToken !== null) headers.authorization = `Share ${shareToken}`;
+  const init: RequestInit = { method: options.method ?? 'GET', credentials: 'same-origin', headers };
+  if (options.signal !== undefined) init.signal = options.signal;
+  if (options.rawBody !== undefined) {
+    init.body = options.rawBody;
+    headers['content-type'] = 'application/octet-stream';
+  } else if (options.body !== undefined) {
     init.body = JSON.stringify(options.body);
-    init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+    headers['content-type'] = 'application/json';
   }
   let res: Response;
   try {
     res = await fetch(path, init);
   } catch (err) {
+    if (options.signal?.aborted === true) throw err;
     throw new HubRequestError(0, { code: 'internal', message: `hub unreachable: ${err instanceof Error ? err.message : String(err)}` });
   }
   if (!res.ok) {

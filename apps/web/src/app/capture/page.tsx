@@ -1,0 +1,5 @@
+import { CaptureScreen } from '../../components/CaptureScreen.tsx';
+
+export default function CapturePage() {
+  return <CaptureScreen />;
+}

@@ -1,0 +1,5 @@
+import { CapturesScreen } from '../../components/CapturesScreen.tsx';
+
+export default function CapturesPage() {
+  return <CapturesScreen />;
+}
