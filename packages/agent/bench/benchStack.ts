@@ -50,6 +50,7 @@ export interface RunCounter {
 }
 
 export class BenchStack {
+  private stopped = false;
   private constructor(
     readonly url: string,
     readonly hub: ChildProcess,
@@ -72,6 +73,7 @@ export class BenchStack {
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     if (!login.ok || cookie === '') throw new Error(`login failed: ${login.status}`);
     const stack = new BenchStack(url, hub, agent, cookie, dataDir);
+    process.once('exit', () => stack.stop());
     await until('the agent', async () => ((await (await fetch(`${url}/healthz`)).json()) as { agents: string[] }).agents.includes(node));
     return stack;
   }
@@ -121,6 +123,8 @@ export class BenchStack {
   }
 
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     this.agent.kill('SIGTERM');
     this.hub.kill('SIGTERM');
     rmSync(this.dataDir, { recursive: true, force: true });

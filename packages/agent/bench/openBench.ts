@@ -39,6 +39,11 @@ function work(rate: number): Promise<Work> {
 
 const stack = await BenchStack.start('bench');
 const agentPid = stack.agent.pid!;
+// Whatever happens, leave no hub, agent or container behind.
+process.on('exit', () => {
+  stack.stop();
+  podman(['rm', '-f', '-t', '0', '--ignore', name], true);
+});
 
 async function settle(count: () => number): Promise<void> {
   let last = -1;
