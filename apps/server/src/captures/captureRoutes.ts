@@ -131,7 +131,7 @@ export function addCaptureRoutes(router: HttpRouter, deps: CaptureRouteDeps): Ht
       const req = CreateShareRequest.parse(await body(ctx));
       const { share, token } = await shares.create(id, ctx.user, req.expiresInSec);
       const host = ctx.req.headers.host ?? 'localhost';
-      const url = `http://${host}/captures/view?id=${encodeURIComponent(id)}&share=${encodeURIComponent(token)}`;
+      const url = `http://${host}/capture?id=${encodeURIComponent(id)}&share=${encodeURIComponent(token)}`;
       return json({ share, token, url, expiresAt: share.expiresAt }, 201);
     })
     .add('DELETE', '/api/captures/:id/shares/:shareId', async (ctx) => json({ share: await shares.revoke(idOf(ctx), ctx.params.shareId ?? '') }))

@@ -25,6 +25,8 @@ describe('share links', () => {
     expect(expiresAt).toBe(clock.t + 7 * DAY);
     expect(url).toContain(`share=${encodeURIComponent(token)}`);
     expect(url).toContain(captureId);
+    // The web app's capture view (a static page: state lives in the query).
+    expect(new URL(url).pathname).toBe('/capture');
 
     // Reads with the token, by query parameter or header, without any session.
     const byQuery = await api(hub, 'GET', `/api/captures/${captureId}/events?limit=5&share=${token}`);
