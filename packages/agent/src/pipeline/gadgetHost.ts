@@ -1,36 +1,12 @@
-import type { EventRecord, GadgetMeta, ResolvedParams } from '@podscope/protocol';
+import type { GadgetMeta } from '@podscope/protocol';
 
-// The agent's view of @podscope/bpf (docs/architecture.md). Pipelines take a GadgetHost so tests can pass a fake
-// and only the CLI/serve entry points load the real eBPF loader.
-export interface MountNsSelection {
-  enabled: boolean;
-}
-/** Equality sets the kernel applies itself (pushed-down filter clauses); present lists AND together. */
-export interface KernelFilter {
-  comm?: readonly string[];
-  pid?: readonly number[];
-  uid?: readonly number[];
-}
-export interface GadgetStartOptions {
-  params: ResolvedParams;
-  selection: MountNsSelection;
-  onEvents: (events: EventRecord[]) => void;
-  /** Errors from onEvents or decoding, reported instead of thrown from the loader's timer. */
-  onError?: (err: unknown) => void;
-  kernelFilter?: KernelFilter;
-  /** Called by a gadget that finishes by itself (a snapshot) after its last onEvents. */
-  onDone?: () => void;
-}
-export interface RunningGadget {
-  readonly attachMs: number;
-  allowMountNs(ids: readonly number[]): void;
-  denyMountNs(ids: readonly number[]): void;
-  forgetMountNs(ids: readonly number[]): void;
-  kernelDrops(): number;
-  /** Events the kernel dropped because of pushed-down filter clauses. */
-  kernelFiltered?(): number;
-  close(): void;
-}
+// Gadgets run through the loader's own contract (docs/architecture.md), so agent-side gadgets and the eBPF catalog
+// are interchangeable; pipelines take a GadgetHost so tests can pass a fake and only the entry points load libbpf.
+import type { KernelFilter, MountNsSelection, RunningGadget, StartOptions } from '@podscope/bpf';
+
+export type { KernelFilter, MountNsSelection, RunningGadget };
+export type GadgetStartOptions = StartOptions;
+
 export interface GadgetHost {
   readonly catalog: ReadonlyMap<string, { meta: GadgetMeta }>;
   /** Fields the kernel side can filter on (push-down targets). */
