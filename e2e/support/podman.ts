@@ -55,3 +55,24 @@ export async function removeContainer(name: string): Promise<void> {
 export async function execInContainer(name: string, argv: readonly string[]): Promise<string> {
   return podman(['exec', name, ...argv]);
 }
+
+/** A podman network the test owns; `--internal`, so nothing on it can reach beyond this machine. */
+export async function createInternalNetwork(): Promise<string> {
+  const name = `podscope-e2e-net-${randomBytes(3).toString('hex')}`;
+  await podman(['network', 'create', '--internal', name]);
+  return name;
+}
+
+export async function removeNetwork(name: string): Promise<void> {
+  await podman(['network', 'rm', '--force', name]);
+}
+
+/** A plain busybox httpd on `network` serving `/www/index.html` with `body`; returns its name and address. */
+export async function startWebServer(network: string, body: string): Promise<{ name: string; ip: string }> {
+  const name = `podscope-e2e-web-${randomBytes(3).toString('hex')}`;
+  const script = `mkdir -p /www && printf '%s\\n' "$0" > /www/index.html && exec httpd -f -p 80 -h /www`;
+  await podman(['run', '-d', '--name', name, '--network', network, testImage, 'sh', '-c', script, body]);
+  const ip = (await podman(['inspect', name, '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}'])).trim();
+  if (ip === '') throw new Error(`web server ${name} has no address on ${network}`);
+  return { name, ip };
+}

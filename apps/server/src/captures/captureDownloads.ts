@@ -50,7 +50,7 @@ export function exportPcapng(store: CaptureStore, id: string, meta: CaptureMeta)
       for (const row of rows) {
         const e = reader.decoder.decode(row.body);
         const linkType = typeof e.linktype === 'number' ? e.linktype : 1;
-        const name = typeof e.interface === 'string' ? e.interface : '';
+        const name = typeof e.ifname === 'string' ? e.ifname : '';
         const ifKey = `${String(e.ifindex)}/${linkType}/${name}`;
         let ifaceId = ifaces.get(ifKey);
         if (ifaceId === undefined) {
@@ -58,7 +58,8 @@ export function exportPcapng(store: CaptureStore, id: string, meta: CaptureMeta)
           ifaces.set(ifKey, ifaceId);
           yield interfaceBlock(linkType, name);
         }
-        const data = typeof e.data === 'string' ? Buffer.from(e.data, 'hex') : Buffer.alloc(0);
+        // One encoding for packet bytes everywhere: base64, as the tcpdump gadget sends them and imports store them.
+        const data = typeof e.data === 'string' ? Buffer.from(e.data, 'base64') : Buffer.alloc(0);
         const ts = typeof e.timestamp === 'number' ? e.timestamp : 0;
         yield enhancedPacketBlock(ifaceId, ts, typeof e.len === 'number' ? e.len : data.length, data);
       }

@@ -123,7 +123,7 @@ describe('pcap and pcapng', () => {
       expect(capture).toMatchObject({ events: 3, gadgets: ['tcpdump'], payload: true, source: 'pcap', state: 'complete' });
       const rows = await allEvents(hub, capture.id, cookie, {});
       expect(rows.map((r) => r.event.timestamp)).toEqual(packets.map((p) => p.tsNs));
-      expect(rows.map((r) => r.event.data)).toEqual(packets.map((p) => p.data.toString('hex')));
+      expect(rows.map((r) => r.event.data)).toEqual(packets.map((p) => p.data.toString('base64')));
       expect(rows.map((r) => r.event.len)).toEqual([17, 1500, 1]);
       expect((await allEvents(hub, capture.id, cookie, { filter: 'len>=1000' })).length).toBe(1);
     }
@@ -183,7 +183,7 @@ describe('pcap and pcapng', () => {
       const rows = await allEvents(h.hub, capture.id, h.cookie, {});
       // Every packet carries the TCP port we talked to, in its IPv4/TCP headers.
       const portHex = port.toString(16).padStart(4, '0');
-      expect(rows.every((r) => String(r.event.data).includes(portHex))).toBe(true);
+      expect(rows.every((r) => Buffer.from(String(r.event.data), 'base64').toString('hex').includes(portHex))).toBe(true);
       expect(rows.every((r) => typeof r.event.timestamp === 'number' && Math.abs(r.event.timestamp / 1e6 - Date.now()) < 60_000)).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });

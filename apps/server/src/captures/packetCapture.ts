@@ -10,16 +10,16 @@ export const tcpdumpGadget: CaptureGadget = {
   fields: [
     ...commonFields,
     { name: 'ifindex', type: 'integer', description: 'Interface index (pcapng interface id for imports)', defaultVisible: true },
-    { name: 'interface', type: 'string', description: 'Interface name, when known', defaultVisible: true },
+    { name: 'ifname', type: 'string', description: 'Interface name, when known', defaultVisible: true },
     { name: 'linktype', type: 'integer', description: 'Link-layer header type (LINKTYPE_*)', defaultVisible: false },
     { name: 'len', type: 'bytes', unit: 'B', description: 'Packet length on the wire', defaultVisible: true },
     { name: 'caplen', type: 'bytes', unit: 'B', description: 'Captured bytes', defaultVisible: true },
-    { name: 'data', type: 'string', description: 'Captured bytes as hex', defaultVisible: false },
+    { name: 'data', type: 'bytes', description: 'Captured bytes, base64 (as the tcpdump gadget sends them)', defaultVisible: false },
   ],
 };
 
 export function packetEvent(p: PcapPacket): EventRecord {
-  return { timestamp: p.tsNs, ifindex: p.ifindex, interface: p.interfaceName, linktype: p.linkType, len: p.len, caplen: p.data.length, data: p.data.toString('hex') };
+  return { timestamp: p.tsNs, ifindex: p.ifindex, ifname: p.interfaceName, linktype: p.linkType, len: p.len, caplen: p.data.length, data: p.data.toString('base64') };
 }
 
 const pad4 = (n: number): number => (4 - (n % 4)) % 4;

@@ -8,6 +8,7 @@ import { captureClient } from '../lib/captureClient.ts';
 import { appendClause, clauseFor } from '../lib/clickFilter.ts';
 import { defaultColumns } from '../lib/columns.ts';
 import { errorEnvelopeOf, hubClient, setShareToken } from '../lib/hubClient.ts';
+import { isPacketGadget, withPacketDefaults } from '../lib/packetView.ts';
 import { useCapturePages } from '../lib/useCapturePages.ts';
 import { AppHeader } from './AppHeader.tsx';
 import { CaptureHeader } from './CaptureHeader.tsx';
@@ -18,6 +19,7 @@ import { CaptureTimeline } from './CaptureTimeline.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { EventDetail } from './EventDetail.tsx';
 import { FilterBar } from './FilterBar.tsx';
+import { PcapngButton } from './PcapngButton.tsx';
 
 /** Views a capture offers: its gadget category's own first (as in the live view), then events and the overview. */
 function tabsOf(gadgets: readonly GadgetMeta[]): CaptureTab[] {
@@ -86,7 +88,8 @@ export function CaptureScreen() {
   }, [filterText]);
 
   const gadgets = useMemo(() => data?.meta.gadgets ?? [], [data]);
-  const fields = useMemo(() => captureFieldsOf(gadgets), [gadgets]);
+  const packetCapture = gadgets.length > 0 && gadgets.every((g) => isPacketGadget(g.name));
+  const fields = useMemo(() => (packetCapture ? withPacketDefaults(captureFieldsOf(gadgets)) : captureFieldsOf(gadgets)), [gadgets, packetCapture]);
   const values = useMemo(() => overviewValueSource(data?.overview ?? null), [data]);
   const columns = useMemo(() => resolveColumns(view?.fields ?? '', fields), [view?.fields, fields]);
   const visible = columns.ok ? columns.columns : defaultColumns(fields);
@@ -146,6 +149,7 @@ export function CaptureScreen() {
           </div>
           <FilterBar testId="table-filter" className="view-filter" label="Filter events" value={filterText} onChange={setFilterText} onCommit={commitFilter} fields={fields} values={values} placeholder="filter on the hub: proc.comm==sh,args~^/bin   (click a cell to add it)" />
           <div className="header-spacer" />
+          {isPacketGadget(data.meta.request.gadget) && <PcapngButton source={{ kind: 'capture', captureId: view.id }} />}
           <ColumnChooser fields={fields} spec={view.fields} visible={visible} onChange={(spec) => setView((v) => (v === null ? v : { ...v, fields: spec }))} onReset={() => setView((v) => (v === null ? v : without(v, 'fields')))} />
         </div>
         {pages.error !== null && (

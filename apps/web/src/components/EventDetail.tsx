@@ -3,6 +3,8 @@
 import type { EventRecord, FieldMeta } from '@podscope/protocol';
 import { orderedKeys } from '../lib/columns.ts';
 import { formatField, formatTimestampLong } from '../lib/formatField.ts';
+import { isPacketRow } from '../lib/packetView.ts';
+import { PacketDetail } from './PacketDetail.tsx';
 
 interface Props {
   title: string;
@@ -16,8 +18,9 @@ interface Props {
 /** Every field of one event, formatted, with the raw value where formatting changed it. */
 export function EventDetail({ title, row, missing, fields, onClose }: Props) {
   const meta = new Map(fields.map((f) => [f.name, f]));
+  const packet = isPacketRow(row);
   return (
-    <aside className="row-detail" data-testid="row-detail" aria-label="Event detail">
+    <aside className={`row-detail${packet ? ' row-detail-packet' : ''}`} data-testid="row-detail" aria-label="Event detail">
       <header className="panel-title">
         {title}
         <button type="button" className="btn btn-small" onClick={onClose} aria-label="Close detail" data-testid="row-detail-close">
@@ -27,8 +30,10 @@ export function EventDetail({ title, row, missing, fields, onClose }: Props) {
       {row === undefined ? (
         <p className="muted pad">{missing}</p>
       ) : (
+        <>
+        {packet && <PacketDetail row={row} />}
         <dl className="detail-list">
-          {orderedKeys(row, fields).map((key) => {
+          {orderedKeys(row, fields).filter((key) => !(packet && key === 'data')).map((key) => {
             const m = meta.get(key);
             const value = row[key];
             const shown = m?.type === 'timestamp' && typeof value === 'number' ? formatTimestampLong(value) : formatField(value, m);
@@ -44,6 +49,7 @@ export function EventDetail({ title, row, missing, fields, onClose }: Props) {
             );
           })}
         </dl>
+        </>
       )}
     </aside>
   );

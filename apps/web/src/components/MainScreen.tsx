@@ -9,6 +9,7 @@ import { errorEnvelopeOf, hubClient } from '../lib/hubClient.ts';
 import { DEFAULT_ROW_CAPACITY } from '../lib/rowStore.ts';
 import { useHubData } from '../lib/useHubData.ts';
 import { useLiveRun } from '../lib/useLiveRun.ts';
+import { isPacketGadget, withPacketDefaults } from '../lib/packetView.ts';
 import { defaultViewState, parseViewState, serializeViewState, targetOf, type ViewState } from '../lib/viewState.ts';
 import { AppHeader } from './AppHeader.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
@@ -18,6 +19,7 @@ import { GadgetPicker } from './GadgetPicker.tsx';
 import { HistogramView } from './HistogramView.tsx';
 import { LiveTable } from './LiveTable.tsx';
 import { ParamForm, paramsForRequest } from './ParamForm.tsx';
+import { PcapngButton } from './PcapngButton.tsx';
 import { RecordPanel } from './RecordPanel.tsx';
 import { ReplayBar } from './ReplayBar.tsx';
 import { RowDetail } from './RowDetail.tsx';
@@ -132,7 +134,7 @@ export function MainScreen() {
 
   const gadget = gadgets?.find((g) => g.name === view.gadget);
   const tableGadget = gadgets?.find((g) => g.name === (feed.run?.request.gadget ?? view.gadget));
-  const fields = useMemo(() => fieldsOf(tableGadget), [tableGadget]);
+  const fields = useMemo(() => (isPacketGadget(tableGadget?.name) ? withPacketDefaults(fieldsOf(tableGadget)) : fieldsOf(tableGadget)), [tableGadget]);
   const sourceFields = useMemo(() => fieldsOf(gadget), [gadget]);
   const columns = useMemo(() => resolveColumns(view.fields ?? '', fields), [view.fields, fields]);
   const visible = columns.ok ? columns.columns : defaultColumns(fields);
@@ -252,6 +254,7 @@ export function MainScreen() {
           <div className="run-bar">
             <RunStatus feed={feed} />
             {notice !== null && <span className="notice" data-testid="run-notice">{notice}</span>}
+            {feed.runId !== null && isPacketGadget(tableGadget?.name) && <PcapngButton source={feed.run?.replayOf !== undefined ? { kind: 'capture', captureId: feed.run.replayOf } : { kind: 'run', runId: feed.runId }} />}
             {feed.runId !== null && (
               <button type="button" className="btn btn-small" onClick={() => { unwatch(); setView(withoutRun); }} title="Stop watching (the run keeps going on the hub)">
                 Detach
