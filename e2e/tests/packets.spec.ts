@@ -8,7 +8,8 @@ import { createInternalNetwork, execInContainer, removeContainer, removeNetwork,
 const execFileAsync = promisify(execFile);
 
 // Network safety: the only traffic is between two containers on a network this test creates with
-// `--internal` (no route off the machine), and it is removed afterwards.
+// `--internal` (no route off the machine) and that network's own DNS (podman's aardvark-dns on its bridge),
+// and it is removed afterwards.
 const target = { namespace: 'network-debug', pod: 'mypod', container: 'mypod' } as const;
 const body = 'hello-from-podscope-e2e';
 let network: string | undefined;
@@ -35,11 +36,12 @@ test('tcpdump on network-debug/mypod: packet table, filters, detail with hex dum
   test.setTimeout(120_000);
   if (!pod || !web) throw new Error('the test containers did not start');
   const ctr = pod;
-  const url = `http://${web.ip}/`;
+  // By name, so the pod asks the network's DNS first (seed 000: DNS, then the TCP handshake and HTTP).
+  const url = `http://${web.name}/`;
 
   await live.pickPod(target.namespace, target.pod);
   await live.chooseGadget('tcpdump');
-  await page.getByTestId('param-pf').fill('tcp port 80');
+  await page.getByTestId('param-pf').fill('tcp port 80 or udp port 53');
   await live.startRun();
   await expect(live.runError).toHaveCount(0);
   await expect(live.runState).toHaveText(/running/i);
@@ -54,6 +56,16 @@ test('tcpdump on network-debug/mypod: packet table, filters, detail with hex dum
     await expect(summaryRows(/HTTP: GET \/ HTTP\/1\.[01]/).first()).toBeVisible({ timeout: 3000 });
   }).toPass({ timeout: 30_000 });
   await expect(summaryRows(/Flags \[S\],/).first()).toBeVisible();
+  // The A query for the server's name and its answer.
+  await expect(summaryRows(new RegExp(`A\\? ${web.name}\\.`)).first()).toBeVisible();
+  await expect(summaryRows(new RegExp(`A ${web.ip.replace(/\./g, '\\.')}`)).first()).toBeVisible();
+  await live.filterView(`dns.name~^${web.name}`);
+  // Queries and answers both carry the name; nothing else matches.
+  await expect.poll(async () => {
+    const protos = await live.columnValues('proto');
+    return protos.length >= 2 && protos.every((p) => p === 'DNS');
+  }).toBe(true);
+  await live.filterView('');
   await expect(summaryRows(/HTTP\/1\.[01] 200/).first()).toBeVisible();
 
   // Filters on the decoded fields.
