@@ -36,6 +36,7 @@ test('tcpdump on network-debug/mypod: packet table, filters, detail with hex dum
   test.setTimeout(120_000);
   if (!pod || !web) throw new Error('the test containers did not start');
   const ctr = pod;
+  const server = web;
   // By name, so the pod asks the network's DNS first (seed 000: DNS, then the TCP handshake and HTTP).
   const url = `http://${web.name}/`;
 
@@ -54,6 +55,8 @@ test('tcpdump on network-debug/mypod: packet table, filters, detail with hex dum
   await expect(async () => {
     expect(await execInContainer(ctr.name, ['wget', '-q', '-O-', url])).toContain(body);
     await expect(summaryRows(/HTTP: GET \/ HTTP\/1\.[01]/).first()).toBeVisible({ timeout: 3000 });
+    // Until both the lookup and the GET were seen: the first lookup may come before the socket is attached.
+    await expect(summaryRows(new RegExp(`A\\? ${server.name}\\.`)).first()).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
   await expect(summaryRows(/Flags \[S\],/).first()).toBeVisible();
   // The A query for the server's name and its answer.
