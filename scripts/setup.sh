@@ -24,7 +24,7 @@ apt_packages=(
   busybox-static
   chromium fonts-liberation
   libpcap0.8 libpcap-dev tcpdump bpftrace
-  dnsmasq-base
+  dnsmasq-base haproxy
   linux-libc-dev util-linux python3
   iproute2 curl procps ca-certificates
 )
@@ -44,8 +44,19 @@ if ((${#missing[@]})); then
   log "installing Debian packages: ${missing[*]}"
   t0=$SECONDS
   "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/tmp/podscope-apt.log 2>&1 \
-    || { tail -n 40 /tmp/podscope-apt.log >&2; die "apt-get install failed (full log: /tmp/podscope-apt.log)"; }
+  # Servers installed for tests (haproxy) must not start as system services: deny service starts during the
+  # install with a policy-rc.d, unless the machine already has one (then it is left exactly as it was).
+  policy=/usr/sbin/policy-rc.d
+  made_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    made_policy=1
+  fi
+  apt_rc=0
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/tmp/podscope-apt.log 2>&1 || apt_rc=$?
+  ((made_policy)) && "${sudo[@]}" rm -f "$policy"
+  ((apt_rc == 0)) || { tail -n 40 /tmp/podscope-apt.log >&2; die "apt-get install failed (full log: /tmp/podscope-apt.log)"; }
   log "Debian packages installed in $((SECONDS - t0)) s"
 fi
 

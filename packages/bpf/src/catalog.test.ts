@@ -22,6 +22,7 @@ describe('gadget catalog', () => {
       top_file: ['interval', 'file', 'type', 'reads', 'writes', 'rbytes', 'wbytes'],
       top_tcp: ['interval', 'src', 'dst', 'src.addr', 'dst.port', 'sent', 'received'],
       snapshot_process: ['state', 'start_time', 'proc.ppid', 'proc.uid', 'proc.tid'],
+      trace_io: ['op', 'fd', 'bytes', 'error', 'delta_ns', 'data', 'data_len', 'data_truncated', 'fd.type', 'fd.name', 'laddr', 'raddr'],
     };
     expect([...gadgetCatalog.keys()].sort()).toEqual(Object.keys(expected).sort());
     for (const [name, fields] of Object.entries(expected)) {

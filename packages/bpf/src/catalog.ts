@@ -19,12 +19,13 @@ import { manifest as profileTcprtt } from '../gadgets/profile_tcprtt/gadget.ts';
 import { manifest as topFile } from '../gadgets/top_file/gadget.ts';
 import { manifest as topTcp } from '../gadgets/top_tcp/gadget.ts';
 import { manifest as snapshotProcess } from '../gadgets/snapshot_process/gadget.ts';
+import { manifest as traceIo } from '../gadgets/trace_io/gadget.ts';
 
 export interface BpfGadget {
   meta: GadgetMeta;
 }
 
-export const manifests: readonly GadgetManifest[] = [traceExec, traceOpen, traceFsslower, traceTcp, traceBind, traceSignal, traceOomkill, profileBlockio, profileRunqlat, profileTcprtt, topFile, topTcp, snapshotProcess];
+export const manifests: readonly GadgetManifest[] = [traceExec, traceOpen, traceFsslower, traceTcp, traceBind, traceSignal, traceOomkill, profileBlockio, profileRunqlat, profileTcprtt, topFile, topTcp, snapshotProcess, traceIo];
 
 /** Where build-gadgets.sh writes objects; overridable for packaged installs. */
 export const buildDir = process.env['PODSCOPE_BPF_BUILD_DIR'] ?? fileURLToPath(new URL('../build', import.meta.url));

@@ -84,8 +84,16 @@ function writeRodata(obj: BpfObjectHandle, spec: GadgetSpec, values: ReadonlyMap
 function rodataValues(spec: GadgetSpec, opts: StartOptions, filter: KernelFilterPlan): Map<string, number | boolean> {
   const values = new Map<string, number | boolean>(filter.rodataFlags());
   if (spec.rodata.has('filter_by_mntns')) values.set('filter_by_mntns', opts.selection.enabled);
+  // Gadgets that see the tracer's own syscalls (trace_io) skip its process, or its output would feed back.
+  if (spec.rodata.has('self_pid')) values.set('self_pid', process.pid);
   for (const [param, variable] of Object.entries(spec.manifest.rodataParams ?? {})) {
-    const value = opts.params[param] ?? spec.manifest.params.find((p) => p.name === param)?.default;
+    const declared = spec.manifest.params.find((p) => p.name === param);
+    const value = opts.params[param] ?? declared?.default;
+    if (typeof value === 'number' && declared?.type === 'integer') {
+      // The kernel relies on these bounds (e.g. a copy size), so they hold even without resolveParams.
+      const outside = (declared.min !== undefined && value < declared.min) || (declared.max !== undefined && value > declared.max) || !Number.isSafeInteger(value);
+      if (outside) throw new PodscopeError('bad_param', `parameter --${param}: ${value} is outside ${declared.min ?? '-∞'}..${declared.max ?? '∞'}`, { param, value });
+    }
     if (typeof value === 'boolean' || typeof value === 'number') values.set(variable, value);
     else if (value !== undefined) throw new PodscopeError('bad_param', `parameter --${param} must be a boolean or integer`, { param });
   }

@@ -50,7 +50,13 @@ function hex(bytes: Uint8Array, start: number, size: number): string {
   return s;
 }
 
-const helpers = { cstr, argv, hex, errnoName, ipString, endpointString, openFlagsString, octalMode, signalName };
+/** The first `used` bytes as base64 (printable-safe on every wire and in JSON). */
+function base64(bytes: Uint8Array, start: number, used: number): string {
+  if (used <= 0) return '';
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, used).toString('base64');
+}
+
+const helpers = { cstr, argv, hex, base64, errnoName, ipString, endpointString, openFlagsString, octalMode, signalName };
 
 /** Kernel boot-time clock values: annotated as such, or the conventional top-level `timestamp`. */
 export function isTimestamp(f: LayoutField, ann: FieldAnnotation | undefined): boolean {
@@ -142,6 +148,13 @@ export function generateDecoder(layout: StructLayout, opts: DecoderOptions): Gen
           if (!version) throw new Error(`ip field ${f.name} needs a versionField member`);
           if (f.size < 16) throw new Error(`ip field ${f.name} must hold 16 bytes`);
           return `h.ipString(b, ${at}, ${version.local})`;
+        }
+        if (ann?.decode === 'base64') {
+          const lenSrc = ann.lengthField === undefined ? undefined : byPath.get(ann.lengthField);
+          if (ann.lengthField !== undefined && !lenSrc) throw new Error(`lengthField ${ann.lengthField} of ${f.name} is not a member`);
+          // A variable-size record ends after the used bytes: never read past it nor the array.
+          const used = lenSrc ? `Math.min(${lenSrc.local}, ${f.size}, n - ${f.offset})` : `Math.min(${f.size}, n - ${f.offset})`;
+          return `h.base64(b, ${at}, ${used})`;
         }
         return `h.hex(b, ${at}, ${f.size})`;
       case 'enum': {

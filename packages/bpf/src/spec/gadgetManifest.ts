@@ -1,5 +1,5 @@
 /** What a gadget folder declares beside its C program; layout always comes from BTF, never from here. */
-import type { FieldType, GadgetCategory, GadgetParam } from '@podscope/protocol';
+import type { EventRecord, FieldType, GadgetCategory, GadgetParam } from '@podscope/protocol';
 import type { KernelFeature } from './kernelFeatures.ts';
 
 export interface FieldAnnotation {
@@ -14,8 +14,9 @@ export interface FieldAnnotation {
   /**
    * 'argv': a NUL-separated list, emitted joined by spaces.
    * 'ip': a __u8[16] address, printed as IPv4 or IPv6 according to `versionField` (4, 6; else "").
+   * 'base64': a __u8[] payload, emitted as base64 of its first `lengthField` bytes (a variable-size record's tail).
    */
-  readonly decode?: 'argv' | 'ip';
+  readonly decode?: 'argv' | 'ip' | 'base64';
   /** C path of the member holding how many bytes of this array are used. */
   readonly lengthField?: string;
   /** For decode 'ip': C path of the member holding the IP version. */
@@ -78,6 +79,11 @@ export interface GadgetManifest {
   readonly rodataParams?: Readonly<Record<string, string>>;
   /** profile/top: the map read every map-fetch-interval (cleared after each read for top, cumulative for profile). */
   readonly map?: PolledMapManifest;
+  /**
+   * Runs on every decoded record, after the generated decoder, to fill fields that combine several
+   * members (e.g. a socket's "laddr->raddr" name). It may only rewrite fields the struct declares.
+   */
+  readonly finish?: (ev: EventRecord) => void;
   /** Kernel features the gadget cannot run without; probeFeatures() marks it unavailable otherwise. */
   readonly needs?: readonly KernelFeature[];
 }

@@ -92,8 +92,20 @@ export function parseGadgetSpec(object: Uint8Array, manifest: GadgetManifest): G
     rodata,
     programs,
     ...(polled ? { polled } : {}),
-    decoder: (bootOffsetNs) =>
-      generateDecoder(event, { annotations: manifest.fields, bootOffsetNs, ...(manifest.derived ? { derived: manifest.derived } : {}) }),
+    decoder: (bootOffsetNs) => {
+      const generated = generateDecoder(event, { annotations: manifest.fields, bootOffsetNs, ...(manifest.derived ? { derived: manifest.derived } : {}) });
+      const finish = manifest.finish;
+      if (!finish) return generated;
+      const inner = generated.decode;
+      return {
+        ...generated,
+        decode: (view, bytes, offset, length) => {
+          const ev = inner(view, bytes, offset, length);
+          if (ev) finish(ev);
+          return ev;
+        },
+      };
+    },
   };
 }
 
