@@ -8,10 +8,12 @@ import { captureClient } from '../lib/captureClient.ts';
 import { appendClause, clauseFor } from '../lib/clickFilter.ts';
 import { defaultColumns } from '../lib/columns.ts';
 import { errorEnvelopeOf, hubClient, setShareToken } from '../lib/hubClient.ts';
+import { IO_GADGET } from '../lib/ioStreams.ts';
 import { isPacketGadget, withPacketDefaults } from '../lib/packetView.ts';
 import { useCapturePages } from '../lib/useCapturePages.ts';
 import { AppHeader } from './AppHeader.tsx';
 import { CaptureHeader } from './CaptureHeader.tsx';
+import { CaptureIoStreams } from './CaptureIoStreams.tsx';
 import { CaptureIntervalViews } from './CaptureIntervalViews.tsx';
 import { CaptureOverviewTiles } from './CaptureOverviewTiles.tsx';
 import { CaptureTable } from './CaptureTable.tsx';
@@ -27,10 +29,10 @@ function tabsOf(gadgets: readonly GadgetMeta[]): CaptureTab[] {
   const own: CaptureTab[] = [];
   if (categories.has('profile')) own.push('histogram');
   if (categories.has('top')) own.push('top');
-  return [...own, 'events', 'overview'];
+  return [...own, 'events', ...(gadgets.some((g) => g.name === IO_GADGET) ? (['streams'] as const) : []), 'overview'];
 }
 
-const tabTitles: Record<CaptureTab, string> = { overview: 'Overview', events: 'Events', histogram: 'Histogram', top: 'Top' };
+const tabTitles: Record<CaptureTab, string> = { overview: 'Overview', events: 'Events', histogram: 'Histogram', top: 'Top', streams: 'Streams' };
 
 function without<K extends keyof CaptureViewState>(v: CaptureViewState, ...keys: K[]): CaptureViewState {
   const next = { ...v };
@@ -184,8 +186,27 @@ export function CaptureScreen() {
             />
           )}
           {(tab === 'histogram' || tab === 'top') && query !== null && <CaptureIntervalViews tab={tab} captureId={view.id} query={query} gadgets={gadgets} params={data.meta.request.params} fields={fields} visible={visible} sort={view.sort} onSortChange={setSort} onCellFilter={filterByCell} />}
+          {tab === 'streams' && query !== null && (
+            <CaptureIoStreams
+              captureId={view.id}
+              query={query}
+              selected={view.stream}
+              onSelect={(key) => setView((v) => (v === null ? v : key === undefined ? without(v, 'stream') : { ...v, stream: key }))}
+              onRawEvents={(filter) => {
+                setFilterText(filter);
+                setView((v) => (v === null ? v : { ...without(v, 'row', 'at'), filter, tab: 'events' }));
+              }}
+            />
+          )}
           {view.row !== undefined && tab === 'events' && (
-            <EventDetail title={`Event id ${view.row}`} row={selected?.id === view.row ? selected.event : undefined} missing={pages.total === null ? 'Loading…' : `Event id ${view.row} is not among the rows of this view.`} fields={fields} onClose={() => setView((v) => (v === null ? v : without(v, 'row', 'at')))} />
+            <EventDetail
+              title={`Event id ${view.row}`}
+              row={selected?.id === view.row ? selected.event : undefined}
+              missing={pages.total === null ? 'Loading…' : `Event id ${view.row} is not among the rows of this view.`}
+              fields={fields}
+              onClose={() => setView((v) => (v === null ? v : without(v, 'row', 'at')))}
+              onOpenStream={tabs.includes('streams') ? (key) => setView((v) => (v === null ? v : { ...v, tab: 'streams', stream: key })) : undefined}
+            />
           )}
         </div>
       </div>

@@ -3,7 +3,9 @@
 import type { EventRecord, FieldMeta } from '@podscope/protocol';
 import { orderedKeys } from '../lib/columns.ts';
 import { formatField, formatTimestampLong } from '../lib/formatField.ts';
-import { isPacketRow } from '../lib/packetView.ts';
+import { redactBytes } from '../lib/httpHints.ts';
+import { isIoRow, renderBytes, streamKeyOf } from '../lib/ioStreams.ts';
+import { base64Bytes, isPacketRow } from '../lib/packetView.ts';
 import { PacketDetail } from './PacketDetail.tsx';
 
 interface Props {
@@ -13,12 +15,16 @@ interface Props {
   missing: string;
   fields: readonly FieldMeta[];
   onClose: () => void;
+  /** Given for trace_io events: opens the I/O stream the event belongs to. */
+  onOpenStream?: ((key: string) => void) | undefined;
 }
 
 /** Every field of one event, formatted, with the raw value where formatting changed it. */
-export function EventDetail({ title, row, missing, fields, onClose }: Props) {
+export function EventDetail({ title, row, missing, fields, onClose, onOpenStream }: Props) {
   const meta = new Map(fields.map((f) => [f.name, f]));
   const packet = isPacketRow(row);
+  // trace_io bytes are shown decoded and redacted, never as raw base64.
+  const io = isIoRow(row);
   return (
     <aside className={`row-detail${packet ? ' row-detail-packet' : ''}`} data-testid="row-detail" aria-label="Event detail">
       <header className="panel-title">
@@ -32,8 +38,20 @@ export function EventDetail({ title, row, missing, fields, onClose }: Props) {
       ) : (
         <>
         {packet && <PacketDetail row={row} />}
+        {onOpenStream !== undefined && isIoRow(row) && (
+          <div className="pad">
+            <button type="button" className="btn btn-small" data-testid="open-stream" onClick={() => onOpenStream(streamKeyOf(row))} title="Show this event's connection or file as an I/O stream">
+              Open stream
+            </button>
+          </div>
+        )}
+        {io && typeof row['data'] === 'string' && row['data'] !== '' && (
+          <pre className="io-op-data io-detail-data" data-testid="io-detail-data" aria-label="Captured bytes (secrets masked)">
+            {renderBytes(redactBytes(base64Bytes(row['data'])), 'dotted')}
+          </pre>
+        )}
         <dl className="detail-list">
-          {orderedKeys(row, fields).filter((key) => !(packet && key === 'data')).map((key) => {
+          {orderedKeys(row, fields).filter((key) => !((packet || io) && key === 'data')).map((key) => {
             const m = meta.get(key);
             const value = row[key];
             const shown = m?.type === 'timestamp' && typeof value === 'number' ? formatTimestampLong(value) : formatField(value, m);

@@ -9,6 +9,7 @@ import { errorEnvelopeOf, hubClient } from '../lib/hubClient.ts';
 import { DEFAULT_ROW_CAPACITY } from '../lib/rowStore.ts';
 import { useHubData } from '../lib/useHubData.ts';
 import { useLiveRun } from '../lib/useLiveRun.ts';
+import { IO_GADGET } from '../lib/ioStreams.ts';
 import { isPacketGadget, withPacketDefaults } from '../lib/packetView.ts';
 import { defaultViewState, parseViewState, serializeViewState, targetOf, type ViewState } from '../lib/viewState.ts';
 import { AppHeader } from './AppHeader.tsx';
@@ -17,6 +18,7 @@ import { CountersBar } from './CountersBar.tsx';
 import { FilterBar } from './FilterBar.tsx';
 import { GadgetPicker } from './GadgetPicker.tsx';
 import { HistogramView } from './HistogramView.tsx';
+import { LiveIoStreams } from './LiveIoStreams.tsx';
 import { LiveTable } from './LiveTable.tsx';
 import { ParamForm, paramsForRequest } from './ParamForm.tsx';
 import { PcapngButton } from './PcapngButton.tsx';
@@ -52,7 +54,7 @@ function formOfRun(v: ViewState, run: RunInfo): ViewState {
   return next;
 }
 
-type ViewTab = 'events' | 'histogram' | 'top' | 'snapshot';
+type ViewTab = 'events' | 'histogram' | 'top' | 'snapshot' | 'streams';
 
 /** The views a gadget category offers; the first is the default, the raw events are always there. */
 function tabsOf(gadget: GadgetMeta | undefined): ViewTab[] {
@@ -64,12 +66,13 @@ function tabsOf(gadget: GadgetMeta | undefined): ViewTab[] {
     case 'snapshot':
       return ['snapshot', 'events'];
     case 'trace':
+      return gadget.name === IO_GADGET ? ['events', 'streams'] : ['events'];
     case undefined:
       return ['events'];
   }
 }
 
-const tabTitles: Record<ViewTab, string> = { events: 'Events', histogram: 'Histogram', top: 'Top', snapshot: 'Snapshot' };
+const tabTitles: Record<ViewTab, string> = { events: 'Events', histogram: 'Histogram', top: 'Top', snapshot: 'Snapshot', streams: 'Streams' };
 
 /** A run's param as the agent applied it: the request's value, else the gadget's default. */
 function runParam(run: RunInfo | null, gadget: GadgetMeta | undefined, name: string): string | number | boolean | undefined {
@@ -216,7 +219,7 @@ export function MainScreen() {
           />
           <section className="panel" aria-label="Gadget">
             <header className="panel-title">Gadget</header>
-            <GadgetPicker gadgets={gadgets} value={view.gadget} onChange={(name) => setView((v) => ({ ...without(v, 'fields', 'sort', 'tab'), gadget: name, params: {} }))} />
+            <GadgetPicker gadgets={gadgets} value={view.gadget} onChange={(name) => setView((v) => ({ ...without(v, 'fields', 'sort', 'tab', 'stream'), gadget: name, params: {} }))} />
             {gadget !== undefined && (
               <ParamForm
                 params={gadget.params}
@@ -321,7 +324,27 @@ export function MainScreen() {
               />
             )}
             {tab === 'snapshot' && <SnapshotView feed={feed} fields={fields} visible={visible} predicate={predicate} sort={view.sort} onSortChange={setSort} onCellFilter={filterByCell} />}
-            {view.row !== undefined && tab === 'events' && <RowDetail feed={feed} index={view.row} fields={fields} onClose={() => setView((v) => without(v, 'row'))} />}
+            {tab === 'streams' && (
+              <LiveIoStreams
+                feed={feed}
+                predicate={predicate}
+                selected={view.stream}
+                onSelect={(key) => setView((v) => (key === undefined ? without(v, 'stream') : { ...v, stream: key }))}
+                onRawEvents={(filter) => {
+                  setFilterText(filter);
+                  setView((v) => ({ ...without(v, 'tab', 'row'), filter, follow: false }));
+                }}
+              />
+            )}
+            {view.row !== undefined && tab === 'events' && (
+              <RowDetail
+                feed={feed}
+                index={view.row}
+                fields={fields}
+                onClose={() => setView((v) => without(v, 'row'))}
+                onOpenStream={tabs.includes('streams') ? (key) => setView((v) => ({ ...v, tab: 'streams', stream: key })) : undefined}
+              />
+            )}
           </div>
         </main>
       </div>

@@ -11,10 +11,11 @@ interface Props {
   index: number;
   fields: readonly FieldMeta[];
   onClose: () => void;
+  onOpenStream?: ((key: string) => void) | undefined;
 }
 
 /** The selected live row's fields. */
-export function RowDetail({ feed, index, fields, onClose }: Props) {
+export function RowDetail({ feed, index, fields, onClose, onOpenStream }: Props) {
   useFeedVersion(feed, 1000);
-  return <EventDetail title={`Event #${index}`} row={feed.store.get(index)} missing="This row is no longer in the browser buffer." fields={fields} onClose={onClose} />;
+  return <EventDetail title={`Event #${index}`} row={feed.store.get(index)} missing="This row is no longer in the browser buffer." fields={fields} onClose={onClose} onOpenStream={onOpenStream} />;
 }

@@ -5,7 +5,7 @@ describe('capture view state', () => {
   it('round-trips every part of the view through the URL', () => {
     const state: CaptureViewState = {
       id: 'c-1f2e',
-      tab: 'events',
+      tab: 'streams',
       filter: 'k8s.podName==web-1,args~"^ls /"',
       fields: 'timestamp,proc.comm,args',
       sort: '-proc.pid,timestamp',
@@ -14,6 +14,7 @@ describe('capture view state', () => {
       row: 4711,
       at: 1234,
       group: 'node',
+      stream: 'ticket-generator|ticket-balancer-7c9f|haproxy|haproxy|10.0.0.6:40000->10.0.0.5:8080',
       share: 'tok_abc-123',
     };
     const text = serializeCaptureViewState(state);

@@ -1,7 +1,7 @@
 import type { TimelineGroupBy } from '@podscope/protocol';
 
 /** Views of a capture; histogram and top only for their gadget categories. */
-export const captureTabs = ['overview', 'events', 'histogram', 'top'] as const;
+export const captureTabs = ['overview', 'events', 'histogram', 'top', 'streams'] as const;
 export type CaptureTab = (typeof captureTabs)[number];
 
 const groupBys: readonly TimelineGroupBy[] = ['none', 'pod', 'node', 'gadget', 'comm'];
@@ -25,6 +25,8 @@ export interface CaptureViewState {
   at?: number;
   /** Timeline series; absent = per pod. */
   group?: TimelineGroupBy;
+  /** Open I/O stream of the Streams tab (ioStreams.streamKeyOf). */
+  stream?: string;
   /** Share token, when the page was opened from a share link. */
   share?: string;
 }
@@ -47,7 +49,7 @@ export function parseCaptureViewState(search: string | URLSearchParams): Capture
   const state: CaptureViewState = { id };
   const tab = q.get('tab');
   if (captureTabs.some((t) => t === tab)) state.tab = tab as CaptureTab;
-  for (const key of ['filter', 'fields', 'sort', 'share'] as const) {
+  for (const key of ['filter', 'fields', 'sort', 'stream', 'share'] as const) {
     const value = nonEmpty(q.get(key));
     if (value !== undefined) state[key] = value;
   }
@@ -78,6 +80,7 @@ export function serializeCaptureViewState(state: CaptureViewState): string {
   if (state.row !== undefined) q.set('row', String(state.row));
   if (state.row !== undefined && state.at !== undefined) q.set('at', String(state.at));
   if (state.group !== undefined) q.set('group', state.group);
+  if (state.stream !== undefined && state.stream !== '') q.set('stream', state.stream);
   if (state.share !== undefined && state.share !== '') q.set('share', state.share);
   return q.toString().replace(/%(2C|3D|2F|3A|21|40|7E)/gi, (m) => decodeURIComponent(m));
 }

@@ -17,7 +17,8 @@ describe('viewState', () => {
       filter: 'proc.comm==sh,args~^/bin',
       sfilter: 'proc.comm in (dd, "a b&c+d"),k8s.podName==web-1',
       sort: '-proc.pid',
-      tab: 'events',
+      tab: 'streams',
+      stream: 'ns|pod-1|c|haproxy|10.0.0.6:80->10.0.0.7:41234',
     };
     const text = serializeViewState(state);
     expect(parseViewState(text)).toEqual(state);

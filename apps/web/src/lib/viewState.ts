@@ -24,6 +24,8 @@ export interface ViewState {
   sort?: string;
   /** Which view of the run: `events`, or the gadget category's own (histogram, top, snapshot). */
   tab?: string;
+  /** Open I/O stream (trace_io's Streams tab): its key from ioStreams.streamKeyOf. */
+  stream?: string;
 }
 
 export const defaultViewState = (): ViewState => ({ namespaces: [], host: false, params: {}, follow: true });
@@ -61,7 +63,7 @@ export function parseViewState(search: string | URLSearchParams): ViewState {
   // `cols=` is the pre-`fields=` name of the same list.
   const fields = q.get('fields') ?? q.get('cols');
   if (fields !== null && fields.trim() !== '') state.fields = fields.trim();
-  for (const key of ['filter', 'sfilter', 'sort', 'tab'] as const) {
+  for (const key of ['filter', 'sfilter', 'sort', 'tab', 'stream'] as const) {
     const value = nonEmpty(q.get(key));
     if (value !== undefined) state[key] = value;
   }
@@ -81,7 +83,7 @@ export function serializeViewState(state: ViewState): string {
   if (!state.follow) q.set('follow', '0');
   if (state.row !== undefined) q.set('row', String(state.row));
   if (state.fields !== undefined) q.set('fields', state.fields);
-  for (const key of ['filter', 'sfilter', 'sort', 'tab'] as const) {
+  for (const key of ['filter', 'sfilter', 'sort', 'tab', 'stream'] as const) {
     const value = state[key];
     if (value !== undefined && value !== '') q.set(key, value);
   }

@@ -1,0 +1,51 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import type { EventPredicate, EventRecord } from '@podscope/protocol';
+import { isIoRow } from '../lib/ioStreams.ts';
+import type { LiveRunFeed } from '../lib/liveRun.ts';
+import { IoStreamsView } from './IoStreamsView.tsx';
+
+interface Props {
+  feed: LiveRunFeed;
+  predicate: EventPredicate | null;
+  selected: string | undefined;
+  onSelect: (key: string | undefined) => void;
+  onRawEvents: (filter: string) => void;
+}
+
+function snapshot(feed: LiveRunFeed, predicate: EventPredicate | null): [number, EventRecord][] {
+  const store = feed.store;
+  const rows: [number, EventRecord][] = [];
+  for (let i = store.firstIndex; i < store.endIndex; i++) {
+    const row = store.get(i);
+    if (isIoRow(row) && (predicate === null || predicate(row))) rows.push([i, row]);
+  }
+  return rows;
+}
+
+/** The I/O streams of the rows in the browser buffer, regrouped once a second while rows arrive. */
+export function LiveIoStreams({ feed, predicate, selected, onSelect, onRawEvents }: Props) {
+  const [rows, setRows] = useState<[number, EventRecord][]>(() => snapshot(feed, predicate));
+  useEffect(() => {
+    let seen = -1;
+    const refresh = () => {
+      if (feed.version === seen) return;
+      seen = feed.version;
+      setRows(snapshot(feed, predicate));
+    };
+    refresh();
+    const t = setInterval(refresh, 1000);
+    return () => clearInterval(t);
+  }, [feed, predicate]);
+  return (
+    <IoStreamsView
+      rows={rows}
+      selected={selected}
+      onSelect={onSelect}
+      onRawEvents={onRawEvents}
+      note={<span className="muted">{rows.length} I/O events in the browser buffer</span>}
+      empty={feed.runId === null ? 'Start a trace_io run to see its streams.' : 'No I/O events yet.'}
+    />
+  );
+}
