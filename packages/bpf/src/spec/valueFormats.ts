@@ -1,32 +1,12 @@
 /** Formatting of kernel values that are numbers or bytes in C but names or text to users. */
 import { constants } from 'node:os';
+import { formatIpv4, formatIpv6 } from './ipText.ts';
 
 /** IPv4 dotted quad, or IPv6 in RFC 5952 form (longest zero run compressed, v4-mapped kept readable). */
 export function ipString(bytes: Uint8Array, start: number, version: number): string {
-  const b = (i: number): number => bytes[start + i] ?? 0;
-  if (version === 4) return `${b(0)}.${b(1)}.${b(2)}.${b(3)}`;
-  if (version !== 6) return '';
-  const words: number[] = [];
-  for (let i = 0; i < 8; i++) words.push((b(2 * i) << 8) | b(2 * i + 1));
-  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) return `::ffff:${b(12)}.${b(13)}.${b(14)}.${b(15)}`;
-  let bestAt = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestAt = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (ws: number[]): string => ws.map((w) => w.toString(16)).join(':');
-  if (bestAt < 0) return hex(words);
-  return `${hex(words.slice(0, bestAt))}::${hex(words.slice(bestAt + bestLen))}`;
+  if (start < 0 || start + (version === 4 ? 4 : 16) > bytes.length) return '';
+  if (version === 4) return formatIpv4(bytes, start);
+  return version === 6 ? formatIpv6(bytes, start) : '';
 }
 
 /** "addr:port", with IPv6 addresses in brackets; "" when the address is unknown. */
