@@ -1,5 +1,5 @@
 import { request, type APIRequestContext } from '@playwright/test';
-import { InventoryResponse, type ContainerInfo } from '@podscope/protocol';
+import { CreateShareResponse, InventoryResponse, type ContainerInfo } from '@podscope/protocol';
 import type { StackInfo } from './stackInfo.ts';
 
 const pollMs = 250;
@@ -35,6 +35,13 @@ export class HubApi {
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
+  }
+
+  /** A share link token for one capture, as the share dialog creates it but with any expiry. */
+  async createShare(captureId: string, expiresInSec: number): Promise<string> {
+    const res = await this.ctx.post(`/api/captures/${encodeURIComponent(captureId)}/shares`, { data: { expiresInSec } });
+    if (!res.ok()) throw new Error(`POST shares answered ${res.status()}: ${await res.text()}`);
+    return CreateShareResponse.parse(await res.json()).token;
   }
 
   async dispose(): Promise<void> {

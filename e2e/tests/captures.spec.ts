@@ -21,7 +21,7 @@ test.describe('a recorded trace_exec run', () => {
     if (ctr) await removeContainer(ctr.name);
   });
 
-  test('record a run, open, filter and select; share the view logged out; revoke; export and import with identical counts', async ({ loggedIn: live, page, browser, stack }) => {
+  test('record a run, open, filter and select; share the view logged out; revoke; export and import with identical counts', async ({ loggedIn: live, page, browser, stack, hubApi }) => {
     test.setTimeout(120_000);
     if (!ctr) throw new Error('the test container did not start');
     await live.pickPod(target.namespace, target.pod);
@@ -95,6 +95,14 @@ test.describe('a recorded trace_exec run', () => {
       await guestPage.reload();
       await expect(guestView.shareError).toBeVisible();
       await expect(guestView.shareError).toContainText(/expired or was revoked/);
+      await expect(guestView.rows).toHaveCount(0);
+
+      // A link past its expiry is refused the same way (a one-second link, opened until it has lapsed).
+      const shortLived = await hubApi.createShare(captureId ?? '', 1);
+      await expect(async () => {
+        await guestPage.goto(`${stack.url}/capture?id=${encodeURIComponent(captureId ?? '')}&share=${encodeURIComponent(shortLived)}`);
+        await expect(guestView.shareError).toContainText(/expired/, { timeout: 2000 });
+      }).toPass({ timeout: 20_000 });
       await expect(guestView.rows).toHaveCount(0);
     } finally {
       await guest.close();
