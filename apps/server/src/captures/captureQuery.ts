@@ -9,21 +9,13 @@ import {
   type EventRecord,
   type SortKey,
 } from '@podscope/protocol';
-import { readStats } from './captureDb.ts';
+import { readStats, type EventColumns } from './captureDb.ts';
 import { captureFields, columnOnlyFields, planFilter, resolveByDistinctValues, type FilterPlan, type SqlArg } from './captureFilterPlan.ts';
 import type { CaptureReader } from './captureStore.ts';
 
 /** A row as the scans read it: the indexed columns (+ the body when the filter or sort needs it). */
-export interface ScanRow {
+export interface ScanRow extends Omit<EventColumns, 'error'> {
   id: number;
-  ts: number;
-  node: string;
-  gadget: string;
-  ns: string | null;
-  pod: string | null;
-  container: string | null;
-  comm: string | null;
-  pid: number | null;
   body?: Buffer;
 }
 
