@@ -41,6 +41,15 @@ export function procUsage(pid: number): { cpuSec: number; rssBytes: number; anon
   return { cpuSec: ticks / 100, rssBytes: kb('VmRSS'), anonBytes: kb('RssAnon'), sharedBytes: kb('RssFile') + kb('RssShmem') };
 }
 
+/** Resolves once a counter stops moving for 400 ms (the pipe has drained). */
+export async function settle(count: () => number): Promise<void> {
+  let last = -1;
+  while (count() !== last) {
+    last = count();
+    await new Promise((r) => setTimeout(r, 400));
+  }
+}
+
 export interface RunCounter {
   run: RunInfo;
   events: () => number;

@@ -2,13 +2,9 @@
 // client + server, keep-alive, bounded in count and time), through the real hub to a subscribed WebSocket client.
 // Per rate step: requests/s untraced and traced at snaplen 80 and 4096, events/s delivered, losses per stage
 // (kernel ring / agent queue / hub queues) and agent CPU.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { podLabels, podman, setupPodman } from '../test/podman.ts';
-import { BenchStack, procUsage } from './benchStack.ts';
+import { BenchStack, procUsage, settle } from './benchStack.ts';
+import { BenchWorkload, type WorkResult as Work } from './benchWorkload.ts';
 
-const repo = new URL('../../../', import.meta.url).pathname;
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 3);
 const RATES = (process.env.BENCH_RATES ?? '2000,10000,25000,0').split(',').map(Number);
 const SNAPLENS = (process.env.BENCH_SNAPLENS ?? '80,4096').split(',').map(Number);
@@ -16,36 +12,9 @@ const BODY = Number(process.env.BENCH_BODY ?? 1024);
 const MAX_REQUESTS = 5_000_000;
 const name = `podscope-iobench-${process.pid}`;
 
-interface Work {
-  ops: number;
-  seconds: number;
-  cpu: number;
-}
-
-const binDir = join(repo, '.var/bench');
-mkdirSync(binDir, { recursive: true });
-execFileSync('gcc', ['-O2', '-static', '-o', join(binDir, 'httpio'), join(repo, 'packages/agent/bench/httpio.c')]);
-const image = setupPodman();
-podman(['rm', '-f', '-t', '0', '--ignore', name], true);
-// --network none: the workload's connection is on the container's own loopback.
-podman(['run', '-d', '--name', name, '--network', 'none', '-v', `${binDir}/httpio:/httpio:ro`, ...podLabels('bench', 'io-1', 'httpio'), image, 'sleep', '3600']);
-
-function work(rate: number): Promise<Work> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('podman', ['exec', name, '/httpio', String(STEP_SECONDS), String(MAX_REQUESTS), String(BODY), String(rate)], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-    let out = '';
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Work) : reject(new Error(`workload exited ${code}`))));
-  });
-}
-
-async function settle(count: () => number): Promise<void> {
-  let last = -1;
-  while (count() !== last) {
-    last = count();
-    await new Promise((r) => setTimeout(r, 400));
-  }
-}
+// The workload: a static C keep-alive HTTP client + server on the container's own loopback.
+const workload = BenchWorkload.start('httpio', name, 'bench', 'io-1');
+const work = (rate: number): Promise<Work> => workload.run([STEP_SECONDS, MAX_REQUESTS, BODY, rate]);
 
 const stack = await BenchStack.start('bench');
 const agentPid = stack.agent.pid!;
@@ -91,6 +60,6 @@ try {
 } finally {
   // Also on failure: the hub and agent would otherwise outlive the bench (and hold its stdout open).
   stack.stop();
-  podman(['rm', '-f', '-t', '0', '--ignore', name], true);
+  workload.remove();
 }
 process.exit(0);

@@ -1,57 +1,26 @@
 // pnpm bench:open — trace_open under stepped open() rates from a container, through the real hub to a subscribed
 // WebSocket client. Per step: events/s delivered, losses per stage, agent CPU and RSS, the workload's slowdown
 // against an untraced run, and bpftrace (printing one line per event on the same tracepoint) as a peer.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { podLabels, podman, setupPodman } from '../test/podman.ts';
-import { BenchStack, procUsage } from './benchStack.ts';
+import { spawn } from 'node:child_process';
+import { BenchStack, procUsage, settle } from './benchStack.ts';
+import { BenchWorkload, type WorkResult as Work } from './benchWorkload.ts';
 
-const repo = new URL('../../../', import.meta.url).pathname;
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 3);
 const RATES = (process.env.BENCH_RATES ?? '10000,50000,100000,250000,0').split(',').map(Number);
 const name = `podscope-openbench-${process.pid}`;
 const RING_SIZE = process.env.BENCH_RING_SIZE === undefined ? undefined : Number(process.env.BENCH_RING_SIZE);
 
-interface Work {
-  ops: number;
-  seconds: number;
-  cpu: number;
-}
-
-// The workload: a static C program bind-mounted into a busybox container, pacing open+close to a target rate.
-const binDir = join(repo, '.var/bench');
-mkdirSync(binDir, { recursive: true });
-execFileSync('gcc', ['-O2', '-static', '-o', join(binDir, 'opener'), join(repo, 'packages/agent/bench/opener.c')]);
-const image = setupPodman();
-podman(['rm', '-f', '-t', '0', '--ignore', name], true);
-podman(['run', '-d', '--name', name, '--network', 'none', '-v', `${binDir}/opener:/opener:ro`, ...podLabels('bench', 'open-1', 'opener'), image, 'sleep', '3600']);
-
-/** Runs the workload without blocking this process's event loop (its WebSocket client must keep reading). */
-function work(rate: number): Promise<Work> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('podman', ['exec', name, '/opener', String(rate), String(STEP_SECONDS), '/etc/hostname'], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-    let out = '';
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Work) : reject(new Error(`workload exited ${code}`))));
-  });
-}
+// The workload: a static C program in a busybox container, pacing open+close to a target rate.
+const workload = BenchWorkload.start('opener', name, 'bench', 'open-1');
+const work = (rate: number): Promise<Work> => workload.run([rate, STEP_SECONDS, '/etc/hostname']);
 
 const stack = await BenchStack.start('bench');
 const agentPid = stack.agent.pid!;
 // Whatever happens, leave no hub, agent or container behind.
 process.on('exit', () => {
   stack.stop();
-  podman(['rm', '-f', '-t', '0', '--ignore', name], true);
+  workload.remove();
 });
-
-async function settle(count: () => number): Promise<void> {
-  let last = -1;
-  while (count() !== last) {
-    last = count();
-    await new Promise((r) => setTimeout(r, 400));
-  }
-}
 
 /** bpftrace printing one line per exited openat of the workload: the per-event cost a peer tool pays. */
 async function peer(rate: number): Promise<{ work: Work; events: number }> {
@@ -136,5 +105,5 @@ console.log(`agent RSS with trace_open + trace_exec + trace_tcp running (100k op
 console.log('slowdown = the workload\'s CPU time per open against the same step untraced; lost = kernel ring / agent queue / hub queues');
 
 stack.stop();
-podman(['rm', '-f', '-t', '0', '--ignore', name], true);
+workload.remove();
 process.exit(0);
