@@ -5,9 +5,8 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Column
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CaptureEvent, EventValue, FieldMeta } from '@podscope/protocol';
 import { defaultColumnWidth } from '../lib/columns.ts';
-import { formatField } from '../lib/formatField.ts';
 import type { CapturePages } from '../lib/useCapturePages.ts';
-import { CELL_FILTER_HINT, cellClickFilter, SortableHeader } from './tableBits.tsx';
+import { EventCells, SortableHeader } from './tableBits.tsx';
 
 const ROW_HEIGHT = 22;
 const INDEX_WIDTH = 72;
@@ -109,15 +108,7 @@ export function CaptureTable({ pages, fields, visible, sort, onSortChange, onCel
                   {r.row === undefined ? (
                     <td className="muted">loading…</td>
                   ) : (
-                    row.getVisibleCells().map((cell) => {
-                      const value = cell.getValue<EventValue | undefined>();
-                      const text = formatField(value, metaByName.get(cell.column.id));
-                      return (
-                        <td key={cell.id} data-field={cell.column.id} className="filterable" style={{ width: cell.column.getSize() }} title={`${text}\n\n${CELL_FILTER_HINT}`} onClick={(e) => cellClickFilter(e, cell.column.id, value, onCellFilter)}>
-                          {text}
-                        </td>
-                      );
-                    })
+                    <EventCells cells={row.getVisibleCells()} metaByName={metaByName} onCellFilter={onCellFilter} />
                   )}
                 </tr>
               );

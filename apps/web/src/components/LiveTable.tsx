@@ -6,10 +6,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { compareBySortKeys, type EventPredicate, type EventRecord, type EventValue, type FieldMeta } from '@podscope/protocol';
 import { defaultColumnWidth } from '../lib/columns.ts';
 import { FilteredIndex } from '../lib/filteredIndex.ts';
-import { formatField } from '../lib/formatField.ts';
 import type { LiveRunFeed } from '../lib/liveRun.ts';
 import { sortKeysOf } from '../lib/topRows.ts';
-import { CELL_FILTER_HINT, cellClickFilter, SortableHeader } from './tableBits.tsx';
+import { EventCells, SortableHeader } from './tableBits.tsx';
 import { useFeedVersion } from '../lib/useFeedVersion.ts';
 
 const ROW_HEIGHT = 22;
@@ -192,15 +191,7 @@ export function LiveTable({ feed, fields, visible, predicate, sort, onSortChange
                   {r.record === undefined ? (
                     <td className="muted">row dropped from the browser buffer</td>
                   ) : (
-                    row.getVisibleCells().map((cell) => {
-                      const value = cell.getValue<EventValue | undefined>();
-                      const text = formatField(value, metaByName.get(cell.column.id));
-                      return (
-                        <td key={cell.id} data-field={cell.column.id} className="filterable" style={{ width: cell.column.getSize() }} title={`${text}\n\n${CELL_FILTER_HINT}`} onClick={(e) => cellClickFilter(e, cell.column.id, value, onCellFilter)}>
-                          {text}
-                        </td>
-                      );
-                    })
+                    <EventCells cells={row.getVisibleCells()} metaByName={metaByName} onCellFilter={onCellFilter} />
                   )}
                 </tr>
               );

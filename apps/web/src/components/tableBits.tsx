@@ -1,7 +1,9 @@
 'use client';
 
 import type { MouseEvent, ReactNode } from 'react';
-import type { EventValue } from '@podscope/protocol';
+import type { Cell } from '@tanstack/react-table';
+import type { EventValue, FieldMeta } from '@podscope/protocol';
+import { formatField } from '../lib/formatField.ts';
 import { sortStateOf, cycleSort } from '../lib/topRows.ts';
 
 export const CELL_FILTER_HINT = 'Click: filter to this value (field==value) · Alt/Ctrl/⌘-click: exclude it (field!=value)';
@@ -40,4 +42,17 @@ export function SortableHeader({ field, sort, onSortChange, width, description, 
       {state !== null && <span className="sort-mark" aria-hidden="true">{state === 'asc' ? ' ▲' : ' ▼'}</span>}
     </th>
   );
+}
+
+/** The value cells of one event row, formatted by field type; a click filters by the value (see CELL_FILTER_HINT). */
+export function EventCells<T>({ cells, metaByName, onCellFilter }: { cells: Cell<T, unknown>[]; metaByName: ReadonlyMap<string, FieldMeta>; onCellFilter: (field: string, value: EventValue | undefined, negate: boolean) => void }) {
+  return cells.map((cell) => {
+    const value = cell.getValue<EventValue | undefined>();
+    const text = formatField(value, metaByName.get(cell.column.id));
+    return (
+      <td key={cell.id} data-field={cell.column.id} className="filterable" style={{ width: cell.column.getSize() }} title={`${text}\n\n${CELL_FILTER_HINT}`} onClick={(e) => cellClickFilter(e, cell.column.id, value, onCellFilter)}>
+        {text}
+      </td>
+    );
+  });
 }
