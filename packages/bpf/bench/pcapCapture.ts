@@ -15,12 +15,15 @@ const id = writer.interfaceId('bench', { name: iface! });
 let captured = 0;
 let decodedBytes = 0;
 const timer = setInterval(() => {
-  s.drain((p) => {
-    const d = decodePacket(p.data, p.len);
-    decodedBytes += d.summary.length + Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength).toString('base64').length;
-    writer.packet({ interfaceId: id, tsNs: BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec), len: p.len, data: p.data });
-    captured++;
-  });
+  // One write per drain, as tcpdump -w buffers its output.
+  writer.batch(() =>
+    s.drain((p) => {
+      const d = decodePacket(p.data, p.len);
+      decodedBytes += d.summary.length + Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength).toString('base64').length;
+      writer.packet({ interfaceId: id, tsNs: BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec), len: p.len, data: p.data });
+      captured++;
+    }),
+  );
 }, 5);
 process.stdout.write('ready\n');
 process.on('SIGINT', () => {

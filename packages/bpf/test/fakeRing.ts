@@ -35,6 +35,18 @@ export class FakeRing {
     return at;
   }
 
+  /** Appends a record with the given payload bytes. */
+  pushBytes(payload: Buffer): number {
+    const at = this.producer;
+    const rec = Buffer.alloc(8 + payload.length);
+    rec.writeUInt32LE(payload.length, 0);
+    payload.copy(rec, 8);
+    this.writeData(at, rec);
+    this.producer += (payload.length + 8 + 7) & ~7;
+    this.writeU64(PAGE, this.producer);
+    return at;
+  }
+
   /** Rewrites a header's flags, as bpf_ringbuf_submit/discard do. */
   setFlags(at: number, payloadLen: number, flags: number): void {
     const h = Buffer.alloc(4);

@@ -14,14 +14,22 @@ export const processFieldAnnotations: Readonly<Record<string, FieldAnnotation>> 
   mntns_pending: { description: 'The mount namespace was not yet judged by the agent when the event was emitted' },
 };
 
-export const ringSizeParam = {
-  name: 'ring-size',
-  type: 'integer',
-  description: 'Ring buffer size in bytes (rounded up to a power of two)',
-  default: 16 * 1024 * 1024,
-  min: 4096,
-  max: 1024 * 1024 * 1024,
-} as const;
+/**
+ * The kernel→agent ring. The whole ring is mapped into the agent (twice: the kernel maps the data area back
+ * to back) from the start, so its size is resident memory. 4 MiB holds 160 ms of trace_open at 250k events/s
+ * (variable-size records of ~100 B), far more than the 1-5 ms drain period; payload gadgets default higher.
+ */
+export const ringSizeParamOf = (defaultBytes: number) =>
+  ({
+    name: 'ring-size',
+    type: 'integer',
+    description: 'Ring buffer size in bytes (rounded up to a power of two); resident in the agent twice over',
+    default: defaultBytes,
+    min: 4096,
+    max: 1024 * 1024 * 1024,
+  }) as const;
+
+export const ringSizeParam = ringSizeParamOf(4 * 1024 * 1024);
 
 /** Every profile/top gadget: how often the loader reads the kernel map. */
 export const mapFetchIntervalParam = {

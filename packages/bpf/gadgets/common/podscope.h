@@ -153,28 +153,54 @@ static __always_inline bool gadget_filter_current(void)
 	return gadget_filter_proc(bpf_get_current_pid_tgid() >> 32, (__u32)bpf_get_current_uid_gid(), key.comm);
 }
 
-/* The one "should I emit" check for events of the current task: selection, then push-down. */
-static __always_inline bool gadget_should_emit(struct task_struct *task, __u64 *mntns, bool *pending)
+/*
+ * The current task as a BTF-typed pointer: its fields are read with plain loads (the verifier turns them
+ * into fault-safe loads, a NULL on the way reads as 0) instead of one bpf_probe_read_kernel call per hop,
+ * which cost trace_open ~1,400 instructions per event in reads alone.
+ */
+static __always_inline struct task_struct *gadget_current(void)
 {
-	*mntns = gadget_mntns_id(task);
+	return bpf_get_current_task_btf();
+}
+
+static __always_inline __u64 gadget_current_mntns_id(void)
+{
+	return gadget_current()->nsproxy->mnt_ns->ns.inum;
+}
+
+/* The one "should I emit" check for events of the current task: selection, then push-down. */
+static __always_inline bool gadget_should_emit(__u64 *mntns, bool *pending)
+{
+	*mntns = gadget_current_mntns_id();
 	if (!gadget_select_mntns(*mntns, pending))
 		return false;
 	return gadget_filter_current();
 }
 
-static __always_inline void gadget_fill_proc(struct gadget_proc *p, struct task_struct *task)
+static __always_inline void gadget_copy_comm(char *dst, const char *src)
+{
+	/* Aligned 8-byte loads from the task; stores as the destination's alignment allows (stack slots must be aligned). */
+	__u64 lo = ((const __u64 *)src)[0];
+	__u64 hi = ((const __u64 *)src)[1];
+	__builtin_memcpy(dst, &lo, 8);
+	__builtin_memcpy(dst + 8, &hi, 8);
+}
+
+/* Process fields of the current task. */
+static __always_inline void gadget_fill_proc(struct gadget_proc *p)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	struct task_struct *parent = gadget_current()->real_parent;
 
 	p->pid = pid_tgid >> 32;
 	p->tid = (__u32)pid_tgid;
 	p->uid = (__u32)uid_gid;
 	p->gid = uid_gid >> 32;
-	p->ppid = BPF_CORE_READ(parent, tgid);
-	bpf_get_current_comm(p->comm, sizeof(p->comm));
-	bpf_probe_read_kernel_str(p->pcomm, sizeof(p->pcomm), &parent->comm);
+	p->ppid = parent->tgid;
+	/* comm is NUL-padded within its 16 bytes: two 8-byte loads each, no helper call and no string scan. */
+	gadget_copy_comm(p->comm, gadget_current()->comm);
+	gadget_copy_comm(p->pcomm, parent->comm);
 }
 
 static __always_inline void gadget_count_lost(void)

@@ -65,7 +65,7 @@ static __always_inline struct owner current_owner(void)
 {
 	struct owner o = {};
 	bool pending;
-	o.counted = gadget_should_emit((struct task_struct *)bpf_get_current_task(), &o.mntns_id, &pending);
+	o.counted = gadget_should_emit(&o.mntns_id, &pending);
 	return o;
 }
 

@@ -48,6 +48,8 @@ describe('profile_runqlat on the real kernel', () => {
     expect(countsAtLeast(c.events, nsB, 1000)).toBeGreaterThan(0);
     const row = c.events.find((r) => r['mntns_id'] === nsA);
     expect(Object.keys(row ?? {}).sort()).toEqual(['bucket.hi', 'bucket.lo', 'count', 'interval', 'mntns_id', 'timestamp']);
+    // Tasks that exited while queued (no namespaces left) are not a pod: no row without a mount namespace.
+    expect(c.events.filter((r) => r['mntns_id'] === 0)).toEqual([]);
   });
 
   it('stops counting a mount namespace in the kernel once the agent denies it', async () => {

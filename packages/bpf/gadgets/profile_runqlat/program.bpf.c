@@ -53,6 +53,9 @@ static __always_inline void enqueue(struct task_struct *p)
 	if (tid == 0)
 		return;
 	struct queued q = { .mntns_id = gadget_mntns_id(p) };
+	/* An exiting task has dropped its namespaces (nsproxy is NULL): it belongs to no pod any more. */
+	if (q.mntns_id == 0)
+		return;
 	bool pending;
 	if (!gadget_select_mntns(q.mntns_id, &pending))
 		return;

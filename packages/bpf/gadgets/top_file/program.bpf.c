@@ -75,7 +75,7 @@ static __always_inline int enter_io(int fd, bool write)
 	struct pending_io p = { .write = write };
 	bool pending;
 	/* Selection first: an unselected pod's syscalls then cost one map lookup, not an fd table walk. */
-	if (!gadget_should_emit(task, &p.mntns_id, &pending))
+	if (!gadget_should_emit(&p.mntns_id, &pending))
 		return 0;
 	struct file *f = gadget_fd_file(task, fd);
 	if (!f)

@@ -45,7 +45,7 @@ static __always_inline int count(struct sock *sk, int ret, bool sent)
 		return 0;
 	struct conn_key key = {};
 	bool pending;
-	if (!gadget_should_emit((struct task_struct *)bpf_get_current_task(), &key.mntns_id, &pending))
+	if (!gadget_should_emit(&key.mntns_id, &pending))
 		return 0;
 	key.pid = bpf_get_current_pid_tgid() >> 32;
 	key.src.port = BPF_CORE_READ(sk, __sk_common.skc_num);

@@ -53,7 +53,7 @@ SEC("tracepoint/syscalls/sys_enter_bind")
 int enter_bind(struct trace_event_raw_sys_enter *ctx)
 {
 	struct bind_args a = {};
-	if (!gadget_should_emit((struct task_struct *)bpf_get_current_task(), &a.mntns_id, &a.pending))
+	if (!gadget_should_emit(&a.mntns_id, &a.pending))
 		return 0;
 	if (bpf_probe_read_user(&a.sa, sizeof(struct sockaddr_in), (void *)ctx->args[1]))
 		return 0;
@@ -102,7 +102,7 @@ int exit_bind(struct trace_event_raw_sys_exit *ctx)
 	ev->timestamp = a->timestamp;
 	ev->mntns_id = a->mntns_id;
 	ev->mntns_pending = a->pending;
-	gadget_fill_proc(&ev->proc, task);
+	gadget_fill_proc(&ev->proc);
 	ev->fd = a->fd;
 	ev->retval = ctx->ret;
 	ev->proto = BIND_PROTO_OTHER;

@@ -103,7 +103,7 @@ static __always_inline int exit_exec(long ret)
 
 	ev->retval = ret;
 	/* After a successful exec, comm is the new program's name. */
-	gadget_fill_proc(&ev->proc, (struct task_struct *)bpf_get_current_task());
+	gadget_fill_proc(&ev->proc);
 	__u32 size = ev->args_size;
 	if (size > ARGS_MAX)
 		size = ARGS_MAX;

@@ -98,7 +98,7 @@ static __always_inline int exit_op(long ret)
 	ev->timestamp = s->start_ns;
 	ev->mntns_id = s->mntns_id;
 	ev->mntns_pending = s->pending;
-	gadget_fill_proc(&ev->proc, (struct task_struct *)bpf_get_current_task());
+	gadget_fill_proc(&ev->proc);
 	ev->op = s->op;
 	ev->delta_us = delta / 1000;
 	ev->size = s->size;

@@ -1,7 +1,7 @@
 /** trace_io manifest: syscall I/O with captured bytes (sysdig-style snaplen). Offsets come from BTF. */
 import type { EventRecord } from '@podscope/protocol';
 import type { GadgetManifest } from '../../src/spec/gadgetManifest.ts';
-import { processFieldAnnotations, ringSizeParam } from '../common/manifestFields.ts';
+import { processFieldAnnotations, ringSizeParamOf } from '../common/manifestFields.ts';
 
 /** Largest snaplen: DATA_MAX in program.bpf.c. */
 export const TRACE_IO_MAX_SNAPLEN = 8192;
@@ -42,12 +42,13 @@ export function finishIoEvent(ev: EventRecord): void {
 export const manifest: GadgetManifest = {
   name: 'trace_io',
   category: 'trace',
+  payload: true,
   description:
     'Trace syscall I/O (read/write/readv/writev/pread/pwrite/sendto/recvfrom/sendmsg/recvmsg/sendfile, plus connect/accept/open/close) with the first --snaplen bytes of each buffer and each fd resolved to a file or socket endpoints',
   needs: ['btf', 'tracepoint', 'ringbuf'],
   params: [
     { name: 'snaplen', type: 'integer', description: 'Bytes captured of each buffer (0 = none); records only carry the bytes captured', default: TRACE_IO_DEFAULT_SNAPLEN, min: 0, max: TRACE_IO_MAX_SNAPLEN },
-    ringSizeParam,
+    ringSizeParamOf(16 * 1024 * 1024),
   ],
   rodataParams: { snaplen: 'snaplen' },
   // accept(2) and open(2) do not exist on arm64 (accept4 and openat do); openat2 is 5.6+.

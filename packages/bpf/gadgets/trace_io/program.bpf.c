@@ -189,7 +189,7 @@ static __always_inline int enter_io(enum io_op op, __s32 fd, __u64 buf, __u64 co
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 mntns;
 	bool pending;
-	if (!gadget_should_emit(task, &mntns, &pending))
+	if (!gadget_should_emit(&mntns, &pending))
 		return 0;
 	struct io_args *a = new_args();
 	if (!a)
@@ -248,7 +248,7 @@ static __always_inline int exit_io(long ret)
 	ev->timestamp = a->timestamp;
 	ev->mntns_id = a->mntns_id;
 	ev->mntns_pending = a->pending;
-	gadget_fill_proc(&ev->proc, task);
+	gadget_fill_proc(&ev->proc);
 	ev->op = a->op;
 	ev->retval = ret;
 	ev->bytes = op_has_data(a->op) || a->op == IO_OP_SENDFILE ? (ret > 0 ? ret : 0) : 0;

@@ -10,14 +10,15 @@ export const manifest: GadgetManifest = {
   params: [{ name: 'failed', type: 'boolean', description: 'Only failed opens (applied in the kernel)', default: false }, ringSizeParam],
   rodataParams: { failed: 'failed_only' },
   // open(2) does not exist on arm64; openat2 is 5.6+.
-  optionalPrograms: ['enter_open_', 'exit_open_', 'enter_openat2', 'exit_openat2'],
+  optionalPrograms: ['exit_open_', 'exit_openat2'],
   fields: {
     ...processFieldAnnotations,
     fd: { description: 'File descriptor returned, -1 when the open failed', defaultVisible: true },
     retval: { description: 'Return value of the syscall (fd or -errno)' },
     flags_raw: { description: 'open(2) flags as an integer' },
     mode_raw: { description: 'Mode argument as an integer (used with O_CREAT/O_TMPFILE)' },
-    fname: { description: 'File name as passed to the syscall (relative names are relative to the cwd or dirfd)', defaultVisible: true },
+    fname_len: { hidden: true },
+    fname: { description: 'File name as passed to the syscall (relative names are relative to the cwd or dirfd)', defaultVisible: true, lengthField: 'fname_len' },
   },
   derived: [
     { name: 'error', from: 'retval', kind: 'errno', description: 'errno name of a failed open, "" on success', defaultVisible: true },

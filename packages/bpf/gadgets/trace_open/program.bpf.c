@@ -17,103 +17,85 @@ struct event {
 	__s32 retval;
 	__u32 flags_raw;
 	__u16 mode_raw;
-	char fname[FNAME_MAX];
+	__u16 fname_len;	/* bytes of fname sent, NUL included */
+	char fname[FNAME_MAX];	/* last: the record ends after the used bytes */
 };
 GADGET_EVENT_BTF(struct event);
 
-/* The file name pointer is only an argument at entry; the result only exists at exit. */
-struct open_args {
-	__u64 timestamp;
-	__u64 mntns_id;
-	const char *fname;
-	__u32 flags;
-	__u16 mode;
-	bool pending;
-};
-
+/* Built per CPU, then only the used part goes to the ring (most paths are far shorter than FNAME_MAX). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct open_args);
-} opens SEC(".maps");
+	__type(value, struct event);
+} scratch SEC(".maps");
 
-static __always_inline int enter_open(const char *fname, __u64 flags, __u64 mode)
+/*
+ * One program per open, at exit: the arguments are still in the task's saved user registers
+ * (the kernel does not clobber them before the exit tracepoint), so no entry program and no
+ * per-thread map round trip is needed. Half the probes and no hash-map writes per open.
+ */
+static __always_inline int exit_open(long ret, const char *fname, __u64 flags, __u64 mode)
 {
-	struct open_args a = {};
-	if (!gadget_should_emit((struct task_struct *)bpf_get_current_task(), &a.mntns_id, &a.pending))
-		return 0;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	a.timestamp = bpf_ktime_get_boot_ns();
-	a.fname = fname;
-	a.flags = flags;
-	a.mode = mode;
-	bpf_map_update_elem(&opens, &tid, &a, BPF_ANY);
-	return 0;
-}
-
-static __always_inline int exit_open(long ret)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct open_args *a = bpf_map_lookup_elem(&opens, &tid);
-	if (!a)
-		return 0;
+	__u64 mntns;
+	bool pending;
 	if (failed_only && ret >= 0)
-		goto cleanup;
-	struct event *ev = gadget_reserve(sizeof(*ev));
+		return 0;
+	if (!gadget_should_emit(&mntns, &pending))
+		return 0;
+	__u32 zero = 0;
+	struct event *ev = bpf_map_lookup_elem(&scratch, &zero);
 	if (!ev)
-		goto cleanup;
-	ev->timestamp = a->timestamp;
-	ev->mntns_id = a->mntns_id;
-	ev->mntns_pending = a->pending;
-	gadget_fill_proc(&ev->proc, (struct task_struct *)bpf_get_current_task());
+		return 0;
+	ev->timestamp = bpf_ktime_get_boot_ns();
+	ev->mntns_id = mntns;
+	ev->mntns_pending = pending;
+	gadget_fill_proc(&ev->proc);
 	ev->retval = ret;
 	ev->fd = ret >= 0 ? ret : -1;
-	ev->flags_raw = a->flags;
-	ev->mode_raw = a->mode;
+	ev->flags_raw = flags;
+	ev->mode_raw = mode;
 	/* Still resident: the syscall has just read it. */
-	if (bpf_probe_read_user_str(ev->fname, sizeof(ev->fname), a->fname) < 0)
+	long n = bpf_probe_read_user_str(ev->fname, sizeof(ev->fname), fname);
+	if (n <= 0) {
 		ev->fname[0] = 0;
-	gadget_submit(ev);
-cleanup:
-	bpf_map_delete_elem(&opens, &tid);
+		n = 1;
+	}
+	ev->fname_len = n;
+	__u64 size = offsetof(struct event, fname) + (n & (FNAME_MAX - 1));
+	if (n >= FNAME_MAX)
+		size = sizeof(*ev);
+	gadget_output(ev, size);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_open")
-int enter_open_(struct trace_event_raw_sys_enter *ctx)
+/* BTF-typed: the argument registers are read with plain loads. */
+static __always_inline struct pt_regs *user_regs(void)
 {
-	return enter_open((const char *)ctx->args[0], ctx->args[1], ctx->args[2]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat")
-int enter_openat(struct trace_event_raw_sys_enter *ctx)
-{
-	return enter_open((const char *)ctx->args[1], ctx->args[2], ctx->args[3]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat2")
-int enter_openat2(struct trace_event_raw_sys_enter *ctx)
-{
-	struct open_how how = {};
-	bpf_probe_read_user(&how, sizeof(how), (void *)ctx->args[2]);
-	return enter_open((const char *)ctx->args[1], how.flags, how.mode);
+	return (struct pt_regs *)bpf_task_pt_regs(gadget_current());
 }
 
 SEC("tracepoint/syscalls/sys_exit_open")
 int exit_open_(struct trace_event_raw_sys_exit *ctx)
 {
-	return exit_open(ctx->ret);
+	struct pt_regs *regs = user_regs();
+	return exit_open(ctx->ret, (const char *)PT_REGS_PARM1_SYSCALL(regs), PT_REGS_PARM2_SYSCALL(regs),
+			 PT_REGS_PARM3_SYSCALL(regs));
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
-	return exit_open(ctx->ret);
+	struct pt_regs *regs = user_regs();
+	return exit_open(ctx->ret, (const char *)PT_REGS_PARM2_SYSCALL(regs), PT_REGS_PARM3_SYSCALL(regs),
+			 PT_REGS_PARM4_SYSCALL(regs));
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat2")
 int exit_openat2(struct trace_event_raw_sys_exit *ctx)
 {
-	return exit_open(ctx->ret);
+	struct pt_regs *regs = user_regs();
+	struct open_how how = {};
+	bpf_probe_read_user(&how, sizeof(how), (void *)PT_REGS_PARM3_SYSCALL(regs));
+	return exit_open(ctx->ret, (const char *)PT_REGS_PARM2_SYSCALL(regs), how.flags, how.mode);
 }

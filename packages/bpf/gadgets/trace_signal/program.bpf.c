@@ -43,12 +43,11 @@ int signal_generate(struct trace_event_raw_signal_generate *ctx)
 		return 0;
 	if (failed_only && result == SIGNAL_RESULT_delivered)
 		return 0;
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct event ev = {};
-	if (!gadget_should_emit(task, &ev.mntns_id, &ev.mntns_pending))
+	if (!gadget_should_emit(&ev.mntns_id, &ev.mntns_pending))
 		return 0;
 	ev.timestamp = bpf_ktime_get_boot_ns();
-	gadget_fill_proc(&ev.proc, task);
+	gadget_fill_proc(&ev.proc);
 	ev.sig_raw = sig;
 	ev.code = ctx->code;
 	ev.group = ctx->group != 0;

@@ -5,7 +5,8 @@
  * the socket's owner. So the owner is recorded where it is certain (CLOSE->SYN_SENT runs in
  * connect(); accept4() exit runs in the acceptor) and looked up by socket later:
  *  - connect: emitted when the handshake resolves (SYN_SENT->ESTABLISHED, or ->CLOSE with the
- *    socket's sk_err, e.g. ECONNREFUSED), so ports are known; timestamp = the SYN.
+ *    socket's sk_err, e.g. ECONNREFUSED), so ports are known; timestamp = the SYN. A connect
+ *    that fails before SYN_SENT (no route, no free port) is reported at connect() exit.
  *  - accept: emitted at accept/accept4 exit, from the new socket.
  *  - close: the socket leaving ESTABLISHED/CLOSE_WAIT (FIN_WAIT1/LAST_ACK run in close();
  *    ->CLOSE aborts only for sockets with a recorded owner).
@@ -69,14 +70,25 @@ static __always_inline bool type_wanted(enum tcp_event_type type, __s32 retval)
 	return true;
 }
 
+/*
+ * Sockets whose connect() reached SYN_SENT: the handshake path reports how they end, so their connect()
+ * return is not a second event. Whatever fails before SYN_SENT (no route, no local port, refused by
+ * policy) is only seen at the syscall's exit.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u8);
+} handshakes SEC(".maps");
+
 /* The owner as current: judged by selection + push-down once, here. */
 static __always_inline void owner_from_current(struct sock_owner *o)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	o->emit = gadget_should_emit(task, &o->mntns_id, &o->pending);
+	o->emit = gadget_should_emit(&o->mntns_id, &o->pending);
 	o->timestamp = bpf_ktime_get_boot_ns();
 	if (o->emit)
-		gadget_fill_proc(&o->proc, task);
+		gadget_fill_proc(&o->proc);
 }
 
 static __always_inline void emit(struct sock_owner *o, enum tcp_event_type type, struct gadget_l4endpoint *src,
@@ -123,6 +135,8 @@ int inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		struct sock_owner o = {};
 		owner_from_current(&o);
 		bpf_map_update_elem(&owners, &sk, &o, BPF_ANY);
+		__u8 one = 1;
+		bpf_map_update_elem(&handshakes, &sk, &one, BPF_ANY);
 		return 0;
 	}
 
@@ -218,4 +232,74 @@ SEC("tracepoint/syscalls/sys_exit_accept")
 int exit_accept_(struct trace_event_raw_sys_exit *ctx)
 {
 	return exit_accept(ctx->ret);
+}
+
+#define EINTR 4
+#define EALREADY 114
+#define EINPROGRESS 115
+#define ERESTARTSYS 512
+
+/* The TCP (IPv4/IPv6) sock behind a task's fd, or NULL. */
+static __always_inline struct sock *tcp_sock_of_fd(struct task_struct *task, int fd)
+{
+	struct file *f = gadget_fd_file(task, fd);
+	if (!f || gadget_file_type(f) != GADGET_S_IFSOCK)
+		return NULL;
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return NULL;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return NULL;
+	return sk;
+}
+
+/* connect() failures that never reached SYN_SENT (e.g. ENETUNREACH, EADDRNOTAVAIL, EACCES). */
+SEC("tracepoint/syscalls/sys_exit_connect")
+int exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = ctx->ret;
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(gadget_current());
+	int fd = PT_REGS_PARM1_SYSCALL(regs);
+	struct sock *sk = tcp_sock_of_fd((struct task_struct *)bpf_get_current_task(), fd);
+	if (!sk)
+		return 0;
+	__u64 key = (__u64)sk;
+	bool handshake = bpf_map_lookup_elem(&handshakes, &key) != NULL;
+	if (handshake)
+		bpf_map_delete_elem(&handshakes, &key);
+	if (ret >= 0 || handshake || ret == -EINPROGRESS || ret == -EALREADY || ret == -EINTR || ret == -ERESTARTSYS)
+		return 0;
+
+	struct sock_owner o = {};
+	owner_from_current(&o);
+	if (!o.emit || !type_wanted(TCP_EVENT_connect, ret))
+		return 0;
+	struct gadget_l4endpoint src = {}, dst = {};
+	/* The destination as the caller gave it: struct sockaddr_in / sockaddr_in6. */
+	const void *addr = (const void *)PT_REGS_PARM2_SYSCALL(regs);
+	__u16 family = 0;
+	bpf_probe_read_user(&family, sizeof(family), addr);
+	__be16 port = 0;
+	bpf_probe_read_user(&port, sizeof(port), addr + 2);
+	dst.port = bpf_ntohs(port);
+	if (family == AF_INET) {
+		dst.version = 4;
+		bpf_probe_read_user(dst.addr, 4, addr + 4);
+	} else if (family == AF_INET6) {
+		dst.version = 6;
+		bpf_probe_read_user(dst.addr, 16, addr + 8);
+	}
+	src.port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	src.version = dst.version;
+	if (dst.version == 4) {
+		__be32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__builtin_memcpy(src.addr, &saddr, 4);
+	} else if (dst.version == 6) {
+		struct in6_addr saddr = BPF_CORE_READ(sk, __sk_common.skc_v6_rcv_saddr);
+		__builtin_memcpy(src.addr, &saddr, 16);
+	}
+	emit(&o, TCP_EVENT_connect, &src, &dst, ret, fd);
+	return 0;
 }

@@ -86,8 +86,33 @@ describe('trace_tcp on the real kernel', () => {
     const ev = await c.waitFor(byPid(pid, 'connect'));
     expect(ev).toMatchObject({ error: 'ECONNREFUSED', retval: -111, dst: `127.0.0.1:${port}` });
     await sleep(50);
+    // Reported once: by the handshake ending, not again by connect() returning the error.
+    expect(c.matching(byPid(pid, 'connect'))).toHaveLength(1);
     expect(c.matching((e) => e['proc.pid'] === okPid)).toEqual([]);
     expect(c.matching((e) => e['error'] === '')).toEqual([]);
+  });
+
+  it('reports a connect that fails before any packet is sent (no route: ENETUNREACH)', async () => {
+    // A network namespace of our own with no interface up and no route: the connect fails in the
+    // route lookup, before SYN_SENT, and nothing leaves the namespace.
+    const ns = `ps-tcp-${process.pid}-${Date.now() % 100000}`;
+    const ip = (...args: string[]): Promise<void> =>
+      new Promise((resolve, reject) => execFile('ip', args, (err) => (err ? reject(new Error(`ip ${args.join(' ')}: ${err.message}`)) : resolve())));
+    await ip('netns', 'add', ns);
+    try {
+      const c = new EventCollector();
+      gadget = await startGadget('trace_tcp', { params: {}, selection: { enabled: false }, onEvents: c.onEvents });
+      const code = `import socket\ns=socket.socket()\ntry:\n s.connect(("10.255.0.1",8080))\nexcept OSError: pass`;
+      const child = execFile('ip', ['netns', 'exec', ns, 'python3', '-c', code]);
+      await new Promise((r) => child.on('exit', r));
+      const ev = await c.waitFor(byPid(child.pid ?? -1, 'connect'));
+      expect(ev).toMatchObject({ error: 'ENETUNREACH', retval: -101, dst: '10.255.0.1:8080', 'proc.comm': 'python3' });
+      expect(ev['fd']).toBeGreaterThanOrEqual(3);
+      await sleep(50);
+      expect(c.matching(byPid(child.pid ?? -1, 'connect'))).toHaveLength(1);
+    } finally {
+      await ip('netns', 'del', ns);
+    }
   });
 
   it('--accept-only drops connects and closes in the kernel', async () => {

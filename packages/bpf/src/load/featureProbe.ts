@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelFeatureNames, type KernelFeature, type KernelFeatures } from '../spec/kernelFeatures.ts';
 import { libbpf, takeLibbpfLog, type BpfObjectHandle } from './libBpf.ts';
-import { closeFd, setsockoptInt, socket } from './libc.ts';
+import { closeFd, setsockoptInt, socket, trimNativeHeap } from './libc.ts';
 import { ensureTracefs } from './tracefs.ts';
 
 const AF_INET = 2;
@@ -74,6 +74,7 @@ export function measureKernelFeatures(objectPath: string): KernelFeatures {
   }
   const out = {} as Record<KernelFeature, boolean>;
   for (const f of kernelFeatureNames) out[f] = f === 'btf' ? existsSync('/sys/kernel/btf/vmlinux') : probeOne(objectPath, f);
+  trimNativeHeap();
   return out;
 }
 

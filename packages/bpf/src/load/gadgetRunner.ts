@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { PodscopeError, type EventRecord, type ResolvedParams } from '@podscope/protocol';
 import type { GadgetSpec } from '../spec/gadgetSpec.ts';
 import { libbpf, type BpfLinkHandle, type BpfObjectHandle } from './libBpf.ts';
-import { bootTimeOffsetNs, pageSize } from './libc.ts';
+import { bootTimeOffsetNs, pageSize, trimNativeHeap } from './libc.ts';
 import { startOutput, type GadgetOutput } from './gadgetOutput.ts';
 import { ensureTracefs, tracepointExists, tracepointNamed } from './tracefs.ts';
 import { PerCpuCounter } from './perCpuCounter.ts';
@@ -48,7 +48,7 @@ export interface RunningGadget {
   readonly kernelFilterPlacements?: readonly KernelFilterPlacement[];
 }
 
-export const DEFAULT_RING_SIZE = 16 * 1024 * 1024;
+export const DEFAULT_RING_SIZE = 4 * 1024 * 1024;
 
 /** Ring sizes must be a power of two and a page multiple. */
 export function ringSizeFor(requested: number | undefined): number {
@@ -139,7 +139,8 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
     writeRodata(obj, spec, rodataValues(spec, opts, filter));
     filter.sizeMaps(obj);
     skipMissingOptionalPrograms(obj, spec);
-    const requested = opts.params['ring-size'];
+    // The manifest's default when the caller resolved no params (direct library use).
+    const requested = opts.params['ring-size'] ?? spec.manifest.params.find((p) => p.name === 'ring-size')?.default;
     const ringSize = ringSizeFor(typeof requested === 'number' ? requested : undefined);
     const ringMap = libbpf.findMap(obj, 'events');
     // Only trace gadgets stream through the common header's ring; the others never create it (no ring buffer needed).
@@ -149,6 +150,8 @@ export async function startCompiledGadget(spec: GadgetSpec, objectPath: string, 
       libbpf.load(obj);
     } catch (err) {
       throw toLoadError(name, 'load', err);
+    } finally {
+      trimNativeHeap();
     }
     filter.fillMaps(obj);
     for (const prog of libbpf.programs(obj)) {

@@ -58,6 +58,20 @@ describe('RingReader record walk', () => {
     rr.close();
   });
 
+  it('reassembles a payload split by the end of the (singly mapped) data area', () => {
+    ring = new FakeRing(4096);
+    ring.seek(4096 - 16); // header at 4080, 16-byte payload at 4088..4104: a u32 at payload offset 6 straddles the end
+    const payload = Buffer.alloc(16);
+    for (let i = 0; i < 16; i++) payload[i] = 0x10 + i;
+    ring.pushBytes(payload);
+    const seen: EventRecord[] = [];
+    const straddle: EventDecoder = (v, b, o, n) => ({ mid: v.getUint32(o + 6, true), last: b[o + n - 1] ?? -1, n });
+    const rr = new RingReader({ fd: ring.fd, size: ring.size, decode: straddle, onEvents: (e) => seen.push(...e) });
+    rr.drain();
+    expect(seen).toEqual([{ mid: payload.readUInt32LE(6), last: 0x1f, n: 16 }]);
+    rr.close();
+  });
+
   it('hands over at most maxBatch events per call and counts malformed records', () => {
     ring = new FakeRing(4096);
     const sizes: number[] = [];

@@ -36,6 +36,7 @@ export class RingReader {
   private readonly bytes: Uint8Array;
   private readonly words: Uint32Array;
   private readonly mask: number;
+  private wrapped = new Uint8Array(4096);
   private draining = false;
   private unmapped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -51,8 +52,10 @@ export class RingReader {
     this.mask = opts.size - 1;
     this.consumerMap = mmap(page, PROT_READ | PROT_WRITE, opts.fd, 0);
     try {
-      // The data area is mapped twice back to back by the kernel, so a record that wraps is contiguous.
-      this.producerMap = mmap(page + 2 * opts.size, PROT_READ, opts.fd, page);
+      // The kernel maps the data area twice back to back so a wrapping record is contiguous; mapping that
+      // second copy too would double the ring's resident size in this process. One copy is mapped, and the
+      // rare record that wraps is reassembled in `wrapped`.
+      this.producerMap = mmap(page + opts.size, PROT_READ, opts.fd, page);
     } catch (err) {
       munmap(this.consumerMap);
       throw err;
@@ -60,9 +63,9 @@ export class RingReader {
     this.consumerPos = new BigUint64Array(this.consumerMap.buffer, 0, 1);
     this.consumerWords = new Uint32Array(this.consumerMap.buffer, 0, 2);
     this.producerWords = new Uint32Array(this.producerMap.buffer, 0, 2);
-    this.data = new DataView(this.producerMap.buffer, page, 2 * opts.size);
-    this.bytes = new Uint8Array(this.producerMap.buffer, page, 2 * opts.size);
-    this.words = new Uint32Array(this.producerMap.buffer, page, (2 * opts.size) / 4);
+    this.data = new DataView(this.producerMap.buffer, page, opts.size);
+    this.bytes = new Uint8Array(this.producerMap.buffer, page, opts.size);
+    this.words = new Uint32Array(this.producerMap.buffer, page, opts.size / 4);
     this.interval = opts.maxIntervalMs ?? 5;
   }
 
@@ -115,7 +118,9 @@ export class RingReader {
       if ((header & BUSY_BIT) !== 0) break; // reserved but not yet committed
       const len = header & ~(BUSY_BIT | DISCARD_BIT);
       if ((header & DISCARD_BIT) === 0) {
-        const ev = opts.decode(data, bytes, at + HEADER_SIZE, len);
+        // Headers are 8-byte aligned and never split; only a payload can run past the end.
+        const start = at + HEADER_SIZE;
+        const ev = start + len <= mask + 1 ? opts.decode(data, bytes, start, len) : this.decodeWrapped(start, len);
         if (ev === null) this.malformed++;
         else batch.push(ev);
       }
@@ -131,6 +136,16 @@ export class RingReader {
     if (total > 0) this.commit(consumer);
     if (batch.length > 0) this.deliver(batch);
     return total;
+  }
+
+  /** A record whose payload continues at the start of the data area: copied into one piece, then decoded. */
+  private decodeWrapped(start: number, len: number): EventRecord | null {
+    const size = this.mask + 1;
+    if (this.wrapped.length < len) this.wrapped = new Uint8Array(Math.max(len, 2 * this.wrapped.length));
+    const first = Math.max(0, size - start);
+    this.wrapped.set(this.bytes.subarray(start % size, (start % size) + first), 0);
+    this.wrapped.set(this.bytes.subarray(0, len - first), first);
+    return this.opts.decode(new DataView(this.wrapped.buffer, 0, len), this.wrapped, 0, len);
   }
 
   private unmap(): void {

@@ -6,6 +6,7 @@ import { BtfTypes } from './btfTypes.ts';
 import { structLayout, type StructLayout } from './structLayout.ts';
 import { generateDecoder } from './decoderGenerator.ts';
 import { manifest } from '../../gadgets/trace_exec/gadget.ts';
+import { manifest as traceOpenManifest } from '../../gadgets/trace_open/gadget.ts';
 import { traceExecObject } from '../../test/btfOracle.ts';
 
 function layoutOf(object: string): StructLayout {
@@ -36,6 +37,10 @@ class RecordWriter {
   }
   u8(name: string, v: number): this {
     this.view.setUint8(this.at(name), v);
+    return this;
+  }
+  u16(name: string, v: number): this {
+    this.view.setUint16(this.at(name), v, true);
     return this;
   }
   u32(name: string, v: number): this {
@@ -119,6 +124,28 @@ describe('generated decoder for trace_exec', () => {
     const w = record('x');
     expect(minLength).toBe(argsOffset);
     expect(decode(w.view, w.bytes, w.base, minLength - 1)).toBeNull();
+  });
+});
+
+describe('generated decoder for trace_open (variable-size records)', () => {
+  const layout = layoutOf(fileURLToPath(new URL('../../build/trace_open.bpf.o', import.meta.url)));
+  const { decode, minLength } = generateDecoder(layout, { annotations: traceOpenManifest.fields, derived: traceOpenManifest.derived ?? [], bootOffsetNs: 0 });
+  const fnameOffset = layout.fields.find((f) => f.name === 'fname')?.offset ?? -1;
+  const record = (fname: string, sent: number): RecordWriter =>
+    new RecordWriter(layout, 8).i32('retval', 3).i32('fd', 3).u32('flags_raw', 0o2000000).str('fname', fname, 256).u16('fname_len', sent);
+
+  it('reads a file name that ends the record, without the array behind it', () => {
+    expect(minLength).toBe(fnameOffset);
+    const w = record('/etc/hostname', 14);
+    const ev = decode(w.view, w.bytes, w.base, fnameOffset + 14);
+    expect(ev).toMatchObject({ fname: '/etc/hostname', fd: 3, flags: 'O_RDONLY|O_CLOEXEC', error: '' });
+    expect(ev).not.toHaveProperty('fname_len');
+  });
+
+  it('never reads past the record, whatever fname_len claims', () => {
+    const w = record('/etc/hostname', 200);
+    expect(decode(w.view, w.bytes, w.base, fnameOffset + 4)?.['fname']).toBe('/etc');
+    expect(decode(w.view, w.bytes, w.base, fnameOffset)?.['fname']).toBe('');
   });
 });
 

@@ -141,6 +141,12 @@ export function generateDecoder(layout: StructLayout, opts: DecoderOptions): Gen
           const used = lenSrc ? `Math.min(${lenSrc.local}, ${f.size}, n - ${f.offset})` : `Math.min(${f.size}, n - ${f.offset})`;
           return `h.argv(b, ${at}, ${used})`;
         }
+        if (ann?.lengthField !== undefined) {
+          const lenSrc = byPath.get(ann.lengthField);
+          if (!lenSrc) throw new Error(`lengthField ${ann.lengthField} of ${f.name} is not a member`);
+          // A variable-size record's last member: stop at the NUL, the length sent, the record and the array.
+          return `h.cstr(b, ${at}, Math.max(0, Math.min(${lenSrc.local}, ${f.size}, n - ${f.offset})))`;
+        }
         return `h.cstr(b, ${at}, ${f.size})`;
       case 'bytes':
         if (ann?.decode === 'ip') {

@@ -66,6 +66,8 @@ export interface PolledMapManifest {
 export interface GadgetManifest {
   readonly name: string;
   readonly category: GadgetCategory;
+  /** Its events carry payload bytes (I/O buffers, packets): running it needs the stronger permission. */
+  readonly payload?: boolean;
   readonly description: string;
   readonly params: readonly GadgetParam[];
   /** Name of the C struct written to the ring; `event` by convention. */

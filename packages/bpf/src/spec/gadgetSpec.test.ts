@@ -19,6 +19,9 @@ describe('trace_exec gadget spec', () => {
     expect(meta.fields.find((f) => f.name === 'args_truncated')?.type).toBe('boolean');
     expect(meta.fields.find((f) => f.name === 'error')?.type).toBe('errno');
     expect(meta.category).toBe('trace');
+    // Metadata only: running it needs the weaker permission.
+    expect(meta.payload).toBeUndefined();
+    expect(GadgetMeta.parse(gadgetMeta({ ...manifest, payload: true }, spec.fields)).payload).toBe(true);
   });
 
   it('takes .rodata offsets from .symtab, not from the zeroed DATASEC', () => {

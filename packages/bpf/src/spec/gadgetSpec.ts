@@ -123,6 +123,7 @@ export function gadgetMeta(manifest: GadgetManifest, ownFields: readonly FieldMe
     params: [...manifest.params],
     fields: [...commonFields, ...ownFields.filter((f) => !common.has(f.name))],
   };
+  if (manifest.payload === true) meta.payload = true;
   if (unavailable !== undefined) meta.unavailable = unavailable;
   return meta;
 }

@@ -13,4 +13,5 @@ export { PcapngWriter, PcapngFormatError, readPcapng, LINKTYPE_ETHERNET, type Pc
 export { decodePacket, decodedPacketFieldNames, LINKTYPE_EN10MB, LINKTYPE_LINUX_SLL, LINKTYPE_RAW, type DecodedPacket } from './packetDecode.ts';
 export { parseDns, dnsSummary, dnsTypeNames, dnsRcodeNames, type DnsMessage, type DnsAnswer } from './dnsMessage.ts';
 export { formatIpv4, formatIpv6, formatMac } from './ipText.ts';
-export { parseHttpHead, looksLikeHttp, redactPayload, redactPayloadDetailed, REDACTED_HEADERS, type HttpHead, type HttpHeader, type HttpProblem, type HttpProblemKind, type RedactOptions, type Redaction } from './httpParse.ts';
+// HTTP head parsing and payload redaction live in @podscope/protocol (shared by the hub, the web UI and the agent).
+export { parseHttpHead, looksLikeHttp, redactPayload, redactPayloadDetailed, REDACTED_HEADERS, type HttpHead, type HttpHeader, type HttpProblem, type HttpProblemKind, type Redaction } from '@podscope/protocol';

@@ -10,7 +10,8 @@ export const LINKTYPE_EN10MB = 1;
 export const LINKTYPE_RAW = 101;
 export const LINKTYPE_LINUX_SLL = 113;
 
-export interface DecodedPacket {
+/** A type, not an interface: it is assignable to EventRecord, so an event is completed in place. */
+export type DecodedPacket = {
   src: string | null;
   dst: string | null;
   'src.addr': string | null;
@@ -33,7 +34,7 @@ export interface DecodedPacket {
   'http.request': string | null;
   'http.status': number | null;
   summary: string;
-}
+};
 
 export const decodedPacketFieldNames = [
   'src', 'dst', 'src.addr', 'src.port', 'dst.addr', 'dst.port', 'proto', 'len', 'tcp.flags', 'tcp.seq', 'tcp.ack',

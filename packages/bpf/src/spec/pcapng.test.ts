@@ -30,6 +30,31 @@ describe('pcap-ng writer and reader', () => {
     ]);
   });
 
+  it('coalesces a batch of packets into one chunk with the same bytes as writing them one by one', () => {
+    const write = (batched: boolean): Buffer[] => {
+      const chunks: Buffer[] = [];
+      const w = new PcapngWriter((c) => chunks.push(c), 262144);
+      const id = w.interfaceId('i', { name: 'eth0' });
+      const all = (): void => {
+        for (let i = 0; i < 300; i++) {
+          const data = udp4('10.200.0.5', 40000 + i, '10.200.0.3', 53, dnsMessage(i, `host-${i}.example`, 1));
+          w.packet({ interfaceId: id, tsNs: T0 + BigInt(i), len: data.length, data: data.subarray(0, data.length - (i % 4)), ...(i % 3 === 0 ? {} : { direction: i % 3 === 1 ? 'inbound' : 'outbound' }) });
+        }
+      };
+      if (batched) w.batch(all);
+      else all();
+      return chunks;
+    };
+    const one = write(false);
+    const batched = write(true);
+    expect(one.length).toBe(302); // SHB, IDB, one chunk per packet
+    expect(batched.length).toBeLessThan(5); // SHB + IDB, then the batch in 64 KiB chunks
+    expect(Buffer.concat(batched)).toEqual(Buffer.concat(one));
+    const f = readPcapng(Buffer.concat(batched));
+    expect(f.packets).toHaveLength(300);
+    expect(f.packets[4]).toMatchObject({ tsNs: T0 + 4n, direction: 'inbound' });
+  });
+
   it('is read by the real tcpdump with nanosecond timestamps', () => {
     const out = execFileSync('tcpdump', ['-nr', '-', '--nano', '-tt'], { input: sample(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
     const lines = out.trim().split('\n');

@@ -94,9 +94,13 @@ function textOption(text: string): Buffer {
  */
 export class PcapngWriter {
   private readonly ids = new Map<string, number>();
+  /** Blocks are assembled here and handed to the sink as one chunk per packet, or per batch(). */
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private pos = 0;
+  private batching = 0;
 
   constructor(
-    private readonly write: (chunk: Buffer) => void,
+    private readonly sink: (chunk: Buffer) => void,
     private readonly snaplen = 262144,
     private readonly linktype = LINKTYPE_ETHERNET,
     application = 'podscope',
@@ -127,23 +131,85 @@ export class PcapngWriter {
     return id;
   }
 
-  packet(p: PcapngPacket): void {
-    const head = Buffer.alloc(20);
-    head.writeUInt32LE(p.interfaceId, 0);
-    head.writeUInt32LE(Number(p.tsNs >> 32n), 4);
-    head.writeUInt32LE(Number(p.tsNs & 0xffffffffn), 8);
-    head.writeUInt32LE(p.data.byteLength, 12);
-    head.writeUInt32LE(p.len, 16);
-    const b = new BlockBuilder().raw(head).padded(p.data);
-    const dir = p.direction === 'inbound' ? 1 : p.direction === 'outbound' ? 2 : 0;
-    if (dir !== 0) {
-      const flags = Buffer.alloc(4);
-      flags.writeUInt32LE(dir);
-      b.option(EPB_FLAGS, flags);
+  /**
+   * Runs fn with every block it writes coalesced into as few sink chunks as possible (one per 64 KiB):
+   * a capture drain writes its packets with one write instead of one per packet.
+   */
+  batch(fn: () => void): void {
+    this.batching++;
+    try {
+      fn();
+    } finally {
+      if (--this.batching === 0) this.flush();
     }
-    if (p.comment !== undefined) b.option(OPT_COMMENT, textOption(p.comment));
-    if (dir !== 0 || p.comment !== undefined) b.option(OPT_END, Buffer.alloc(0));
-    this.write(b.block(EPB));
+  }
+
+  packet(p: PcapngPacket): void {
+    const dir = p.direction === 'inbound' ? 1 : p.direction === 'outbound' ? 2 : 0;
+    if (p.comment !== undefined) {
+      // Rare (imports with comments): the general block builder.
+      const head = Buffer.alloc(20);
+      this.epbHead(head, 0, p);
+      const b = new BlockBuilder().raw(head).padded(p.data);
+      if (dir !== 0) b.option(EPB_FLAGS, Buffer.from([dir, 0, 0, 0]));
+      b.option(OPT_COMMENT, textOption(p.comment)).option(OPT_END, Buffer.alloc(0));
+      this.write(b.block(EPB));
+      return;
+    }
+    // The common case, written in place: header, data, padding, flags option, trailer.
+    const caplen = p.data.byteLength;
+    const padded = (caplen + 3) & ~3;
+    const total = 12 + 20 + padded + (dir !== 0 ? 12 : 0);
+    this.reserve(total);
+    const b = this.buf;
+    let o = this.pos;
+    b.writeUInt32LE(EPB, o);
+    b.writeUInt32LE(total, o + 4);
+    this.epbHead(b, o + 8, p);
+    o += 28;
+    b.set(p.data, o);
+    b.fill(0, o + caplen, o + padded);
+    o += padded;
+    if (dir !== 0) {
+      b.writeUInt16LE(EPB_FLAGS, o);
+      b.writeUInt16LE(4, o + 2);
+      b.writeUInt32LE(dir, o + 4);
+      b.writeUInt32LE(OPT_END, o + 8); // opt_endofopt: code 0, length 0
+      o += 12;
+    }
+    b.writeUInt32LE(total, o);
+    this.pos = o + 4;
+    if (this.batching === 0) this.flush();
+  }
+
+  /** Hands what is buffered to the sink. */
+  flush(): void {
+    if (this.pos === 0) return;
+    const chunk = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    this.sink(chunk);
+  }
+
+  private epbHead(b: Buffer, at: number, p: PcapngPacket): void {
+    b.writeUInt32LE(p.interfaceId, at);
+    b.writeUInt32LE(Number(p.tsNs >> 32n), at + 4);
+    b.writeUInt32LE(Number(p.tsNs & 0xffffffffn), at + 8);
+    b.writeUInt32LE(p.data.byteLength, at + 12);
+    b.writeUInt32LE(p.len, at + 16);
+  }
+
+  /** Room for n more bytes: flushes a full buffer, grows for a block larger than it. */
+  private reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  private write(block: Buffer): void {
+    this.reserve(block.length);
+    block.copy(this.buf, this.pos);
+    this.pos += block.length;
+    if (this.batching === 0) this.flush();
   }
 }
 

@@ -37,8 +37,24 @@ const openFlagBits: readonly (readonly [number, string])[] = [
 ];
 const accessModes = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'];
 
+/** A process opens with few distinct flag/mode values: strings are built once per value (bounded). */
+function memo(build: (v: number) => string): (v: number) => string {
+  const cache = new Map<number, string>();
+  return (v) => {
+    let s = cache.get(v);
+    if (s === undefined) {
+      s = build(v);
+      if (cache.size >= 4096) cache.clear();
+      cache.set(v, s);
+    }
+    return s;
+  };
+}
+
 /** e.g. "O_WRONLY|O_CREAT|O_TRUNC"; unknown bits are kept as hex. */
-export function openFlagsString(flags: number): string {
+export const openFlagsString = memo(buildOpenFlags);
+
+function buildOpenFlags(flags: number): string {
   const parts = [accessModes[flags & 3] ?? ''];
   let rest = flags & ~3;
   for (const [bit, name] of openFlagBits) {
@@ -52,9 +68,7 @@ export function openFlagsString(flags: number): string {
 }
 
 /** Permission bits as "0644". */
-export function octalMode(mode: number): string {
-  return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
-}
+export const octalMode = memo((mode) => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`);
 
 const signalNames = new Map<number, string>();
 for (const [name, num] of Object.entries(constants.signals)) {
