@@ -4,13 +4,21 @@ import { AgentToHub, ClientToHub, HubToAgent, HubToClient } from './messages.ts'
 import type { ErrorEnvelope } from './errors.ts';
 import { formatZodError } from './errors.ts';
 import { PROTOCOL_VERSION } from './version.ts';
+import { decodeEventColumns, encodeEventColumnsScratch } from './eventColumns.ts';
 
 // Frames are MessagePack; `useRecords` writes each repeated event shape once per frame, so a batch of
 // same-gadget events costs little more than its values.
 const packr = new Packr({ useRecords: true, moreTypes: false, int64AsType: 'number' });
 const unpackr = new Unpackr({ useRecords: true, mapsAsObjects: true, int64AsType: 'number' });
 
-export function encodeFrame(message: AgentToHub | HubToAgent | ClientToHub | HubToClient): Uint8Array {
+export interface EncodeOptions {
+  /** Already-encoded columns of an events message's batch (eventColumnsOf), forwarded as they are. */
+  readonly columns?: Uint8Array | undefined;
+}
+
+export function encodeFrame(message: AgentToHub | HubToAgent | ClientToHub | HubToClient, opts: EncodeOptions = {}): Uint8Array {
+  // Event batches travel column-wise (eventColumns.ts): far cheaper to write and read than one map per event.
+  if (message.type === 'events') return packr.pack({ ...message, events: opts.columns ?? encodeEventColumnsScratch(message.events) });
   return packr.pack(message);
 }
 
@@ -25,6 +33,13 @@ function decodeWith<T>(schema: z.ZodType<T>, data: Uint8Array | ArrayBuffer): De
   }
   if (typeof raw === 'object' && raw !== null && 'v' in raw && raw.v !== PROTOCOL_VERSION) {
     return { ok: false, error: { code: 'version_mismatch', message: `protocol version ${String(raw.v)} is not ${PROTOCOL_VERSION}` } };
+  }
+  if (typeof raw === 'object' && raw !== null && 'type' in raw && raw.type === 'events' && 'events' in raw && raw.events instanceof Uint8Array) {
+    try {
+      raw = { ...raw, events: decodeEventColumns(raw.events) };
+    } catch (err) {
+      return { ok: false, error: { code: 'bad_frame', message: `malformed event batch: ${err instanceof Error ? err.message : String(err)}` } };
+    }
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: { code: 'bad_frame', message: `malformed message: ${formatZodError(parsed.error)}` } };

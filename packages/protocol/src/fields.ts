@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isDecodedEventBatch } from './eventColumns.ts';
 
 /** Types a gadget field can have; the UI and the filter language format and compare by these. */
 export const FieldType = z.enum([
@@ -39,6 +40,7 @@ export type EventRecord = z.infer<typeof EventRecord>;
 /** Why a decoded batch is not an array of flat event records, or null when it is. */
 export function eventBatchProblem(value: unknown): string | null {
   if (!Array.isArray(value)) return 'expected an array of events';
+  if (isDecodedEventBatch(value)) return null;
   for (let i = 0; i < value.length; i++) {
     const e: unknown = value[i];
     if (typeof e !== 'object' || e === null || Array.isArray(e) || Object.getPrototypeOf(e) !== Object.prototype) return `events.${i}: expected a plain object`;

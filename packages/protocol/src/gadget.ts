@@ -32,6 +32,8 @@ export const GadgetMeta = z.object({
   fields: z.array(FieldMeta),
   /** Set when this agent's kernel lacks something the gadget needs. */
   unavailable: z.string().optional(),
+  /** Its events carry payload bytes (I/O buffers, packets), so running it needs the stronger permission. */
+  payload: z.boolean().optional(),
 });
 export type GadgetMeta = z.infer<typeof GadgetMeta>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Permission, UserRole } from './access.ts';
 import { ErrorEnvelope } from './errors.ts';
 import { EventBatch } from './fields.ts';
 import { GadgetMeta, ParamValue } from './gadget.ts';
@@ -11,6 +12,8 @@ export const RunRequest = z.object({
   params: z.record(z.string(), ParamValue).default({}),
   /** The filter language of this package; applied as early in the pipe as possible. */
   filter: z.string().max(16_384).optional(),
+  /** The run stops itself after this many seconds (like `kubectl capture -M`); unset = until stopped. */
+  durationSec: z.number().positive().max(7 * 24 * 3600).optional(),
 });
 export type RunRequest = z.infer<typeof RunRequest>;
 export type RunRequestInput = z.input<typeof RunRequest>;
@@ -99,12 +102,20 @@ export type AgentToHub = z.infer<typeof AgentToHub>;
 export const HubWelcome = z.object({ ...base, type: z.literal('welcome'), hubVersion: z.string() });
 export const HubStartRun = z.object({ ...base, type: z.literal('startRun'), runId: z.string(), request: RunRequest });
 export const HubStopRun = z.object({ ...base, type: z.literal('stopRun'), runId: z.string() });
+/** A running run's new target (cluster mode: the pods the selector covers on this node changed). */
+export const HubRetarget = z.object({ ...base, type: z.literal('retarget'), runId: z.string(), target: TargetSelector });
 export const HubError = z.object({ ...base, type: z.literal('error'), error: ErrorEnvelope });
-export const HubToAgent = z.discriminatedUnion('type', [HubWelcome, HubStartRun, HubStopRun, HubError]);
+export const HubToAgent = z.discriminatedUnion('type', [HubWelcome, HubStartRun, HubStopRun, HubRetarget, HubError]);
 export type HubToAgent = z.infer<typeof HubToAgent>;
 
 // ---- browser → hub ----
-export const ClientSubscribe = z.object({ ...base, type: z.literal('subscribe'), runId: z.string() });
+export const ClientSubscribe = z.object({
+  ...base,
+  type: z.literal('subscribe'),
+  runId: z.string(),
+  /** Payload bytes without credentials masked; refused without the `payload:unmask` permission, and audited. */
+  unmask: z.boolean().optional(),
+});
 export const ClientUnsubscribe = z.object({ ...base, type: z.literal('unsubscribe'), runId: z.string() });
 /** The browser reports what its own buffer had to drop, so the hub's run stats show every stage. */
 export const ClientDrops = z.object({ ...base, type: z.literal('clientDrops'), runId: z.string(), dropped: z.number().int().nonnegative() });
@@ -140,10 +151,17 @@ export type HubToClient = z.infer<typeof HubToClient>;
 // ---- REST ----
 export const LoginRequest = z.object({ username: z.string().min(1), password: z.string().min(1) });
 export type LoginRequest = z.infer<typeof LoginRequest>;
-export const MeResponse = z.object({ user: z.string() });
+export const MeResponse = z.object({ user: z.string(), role: UserRole.optional(), permissions: z.array(Permission).default([]) });
 export const GadgetsResponse = z.object({ gadgets: z.array(GadgetMeta) });
 export const InventoryNode = z.object({ node: z.string(), connected: z.boolean(), lastSeen: z.number(), agentVersion: z.string().optional(), features: KernelFeatureMap.optional() });
-export const InventoryResponse = z.object({ nodes: z.array(InventoryNode), containers: z.array(ContainerInfo) });
+export const InventoryResponse = z.object({
+  nodes: z.array(InventoryNode),
+  containers: z.array(ContainerInfo),
+  /** `cluster` when the hub follows a Kubernetes API server (pods come from it), `agents` when from the agents' discovery. */
+  source: z.enum(['agents', 'cluster']).optional(),
+  /** Cluster mode: every namespace, including ones with no pods. */
+  namespaces: z.array(z.string()).optional(),
+});
 export type InventoryResponse = z.infer<typeof InventoryResponse>;
 export const RunResponse = z.object({ run: RunInfo });
 export const RunsResponse = z.object({ runs: z.array(RunInfo) });

@@ -20,4 +20,12 @@ describe('selectorMatches', () => {
     expect(selectorMatches(sel, c('demo', 'p', { app: 'x', canary: '1' }))).toBe(false);
     expect(selectorMatches(sel, c('kube-system', 'p', { app: 'x' }))).toBe(false);
   });
+  it('narrows to exact pods when the hub resolved them (cluster mode)', () => {
+    const sel = TargetSelector.parse({ namespaces: ['demo'], pods: ['demo/web-1'] });
+    expect(selectorMatches(sel, c('demo', 'web-1'))).toBe(true);
+    expect(selectorMatches(sel, c('demo', 'web-2'))).toBe(false);
+    expect(selectorMatches(sel, c(null))).toBe(false);
+    expect(selectorMatches(TargetSelector.parse({ pods: [] }), c('demo', 'web-1'))).toBe(false);
+    expect(selectorMatches(TargetSelector.parse({ labels: ['app in (x,y)', 'tier notin (db)'] }), c('demo', 'p', { app: 'y' }))).toBe(true);
+  });
 });

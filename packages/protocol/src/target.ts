@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { labelRequirementMatches, parseLabelSelector, type LabelRequirement } from './labelSelector.ts';
 
 /** Which containers a run covers; mirrors IG's -n/-A/-p/-c/-l/--node/--host. */
 export const TargetSelector = z.object({
@@ -8,9 +9,14 @@ export const TargetSelector = z.object({
   excludeNamespaces: z.array(z.string()).default([]),
   podName: z.string().optional(),
   containerName: z.string().optional(),
-  /** Label requirements: `key=value`, `key!=value`, `key`, `!key`. */
-  labels: z.array(z.string()).default([]),
+  /** Label selectors in Kubernetes syntax (`key=value`, `key!=value`, `key`, `!key`, `key in (a,b)`); all must hold. */
+  labels: z.array(z.string().superRefine(checkLabelSelector)).default([]),
   nodes: z.array(z.string()).default([]),
+  /**
+   * Exactly these pods (`namespace/name`), when set. The hub sets it in cluster mode when it hands a run to an agent,
+   * after resolving the selector against the API server (pod labels live there, not on the containers).
+   */
+  pods: z.array(z.string()).optional(),
   /** Also trace processes that are in no container. */
   host: z.boolean().default(false),
 });
@@ -44,16 +50,31 @@ export const ContainerInfo = z.object({
   k8s: K8sIdentity.nullable(),
   startedAt: z.number().optional(),
   exitedAt: z.number().optional(),
+  /** Cluster mode: the container's state as the kubelet reports it (`waiting` until the runtime has started it). */
+  state: z.enum(['running', 'waiting', 'terminated']).optional(),
+  /** Cluster mode: the pod's phase and controlling owner, from the API server. */
+  pod: z.object({ phase: z.string(), owner: z.object({ kind: z.string(), name: z.string() }).optional() }).optional(),
 });
 export type ContainerInfo = z.infer<typeof ContainerInfo>;
 
-function labelRequirementHolds(req: string, labels: Record<string, string>): boolean {
-  const neq = /^([^=!]+)!=(.*)$/.exec(req);
-  if (neq) return labels[neq[1]!.trim()] !== neq[2]!.trim();
-  const eq = /^([^=!]+)==?(.*)$/.exec(req);
-  if (eq) return labels[eq[1]!.trim()] === eq[2]!.trim();
-  if (req.startsWith('!')) return !(req.slice(1).trim() in labels);
-  return req.trim() in labels;
+function checkLabelSelector(text: string, ctx: z.RefinementCtx): void {
+  try {
+    parseLabelSelector(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+// Selectors are matched against every container on each inventory change: parse each text once.
+const parsedSelectors = new Map<string, LabelRequirement[]>();
+function requirementsOf(text: string): LabelRequirement[] {
+  let reqs = parsedSelectors.get(text);
+  if (reqs === undefined) {
+    reqs = parseLabelSelector(text);
+    if (parsedSelectors.size >= 1000) parsedSelectors.clear();
+    parsedSelectors.set(text, reqs);
+  }
+  return reqs;
 }
 
 /** Whether a container falls inside a selector. Containers with no Kubernetes identity match only namespace-free selectors. */
@@ -64,5 +85,6 @@ export function selectorMatches(sel: TargetSelector, c: ContainerInfo): boolean 
   if (ns !== undefined && sel.excludeNamespaces.includes(ns)) return false;
   if (sel.podName !== undefined && c.k8s?.podName !== sel.podName) return false;
   if (sel.containerName !== undefined && c.k8s?.containerName !== sel.containerName && c.name !== sel.containerName) return false;
-  return sel.labels.every((req) => labelRequirementHolds(req, c.labels));
+  if (sel.pods !== undefined && (c.k8s === null || !sel.pods.includes(`${c.k8s.namespace}/${c.k8s.podName}`))) return false;
+  return sel.labels.every((text) => requirementsOf(text).every((req) => labelRequirementMatches(req, c.labels)));
 }
