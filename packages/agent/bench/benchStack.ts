@@ -30,6 +30,12 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Proportional set size: shared pages (the node binary, libraries) divided among the processes mapping them. */
+export function procPss(pid: number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return 1024 * Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+}
+
 /** CPU seconds (user+system) and RSS of a process, from /proc. */
 export function procUsage(pid: number): { cpuSec: number; rssBytes: number; anonBytes: number; sharedBytes: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -74,10 +80,13 @@ export class BenchStack {
     const token = 'bench-agent-token-0123456789';
     const password = 'bench-password';
     const env = { ...process.env, PODSCOPE_PORT: String(port), PODSCOPE_DATA_DIR: dataDir, PODSCOPE_ADMIN_PASSWORD: password, PODSCOPE_AGENT_TOKEN: token };
-    const hub = spawn('node', ['--import', 'tsx', 'src/main.ts'], { cwd: join(repo, 'apps/server'), env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const hubNodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    const hub = spawn('node', [...hubNodeArgs, '--import', 'tsx', 'src/main.ts'], { cwd: join(repo, 'apps/server'), env, stdio: ['ignore', 'ignore', 'inherit'] });
     const url = `http://127.0.0.1:${port}`;
     await until('the hub', async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true);
-    const agent = spawn('node', [join(repo, 'packages/agent/bin/podscope-agent.mjs'), 'serve', '--hub', `ws://127.0.0.1:${port}/agent`, '--token', token, '--node', node], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    // BENCH_AGENT_NODE_ARGS / BENCH_HUB_NODE_ARGS: extra node flags for the agent / hub (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
+    const agentNodeArgs = (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    const agent = spawn('node', [...agentNodeArgs, join(repo, 'packages/agent/bin/podscope-agent.mjs'), 'serve', '--hub', `ws://127.0.0.1:${port}/agent`, '--token', token, '--node', node], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ username: 'admin', password }) });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     if (!login.ok || cookie === '') throw new Error(`login failed: ${login.status}`);

@@ -8,7 +8,8 @@ import { podLabels, podman, setupPodman } from '../test/podman.ts';
 
 const repo = new URL('../../../', import.meta.url).pathname;
 
-export const WorkResult = z.object({ ops: z.number(), seconds: z.number(), cpu: z.number() });
+/** instructions/cycles: the workload's own hardware counters (user + kernel), 0 where the CPU exposes none. */
+export const WorkResult = z.object({ ops: z.number(), seconds: z.number(), cpu: z.number(), instructions: z.number().default(0), cycles: z.number().default(0) });
 export type WorkResult = z.infer<typeof WorkResult>;
 
 export class BenchWorkload {
@@ -25,7 +26,8 @@ export class BenchWorkload {
     const image = setupPodman();
     podman(['rm', '-f', '-t', '0', '--ignore', container], true);
     // --network none: whatever the workload talks to is on the container's own loopback.
-    podman(['run', '-d', '--name', container, '--network', 'none', '-v', `${binDir}/${source}:/${source}:ro`, ...podLabels(namespace, pod, source), image, 'sleep', '3600']);
+    // PERFMON + no seccomp filter: the workload may read its own CPU counters (perf_event_open on itself).
+    podman(['run', '-d', '--name', container, '--network', 'none', '--cap-add=PERFMON', '--security-opt', 'seccomp=unconfined', '-v', `${binDir}/${source}:/${source}:ro`, ...podLabels(namespace, pod, source), image, 'sleep', '3600']);
     return new BenchWorkload(container, `/${source}`);
   }
 

@@ -2,7 +2,7 @@
 // WebSocket client. Per step: events/s delivered, losses per stage, agent CPU and RSS, the workload's slowdown
 // against an untraced run, and bpftrace (printing one line per event on the same tracepoint) as a peer.
 import { spawn } from 'node:child_process';
-import { BenchStack, procUsage, settle } from './benchStack.ts';
+import { BenchStack, procPss, procUsage, settle } from './benchStack.ts';
 import { BenchWorkload, type WorkResult as Work } from './benchWorkload.ts';
 
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 3);
@@ -48,7 +48,7 @@ const pct = (n: number): string => `${n >= 0 ? '+' : ''}${(100 * n).toFixed(1)}%
 
 await stack.waitForPod('bench', 'open-1');
 console.log(`trace_open bench: ${STEP_SECONDS}s per step; workload = open+close of /etc/hostname in pod bench/open-1; hub → WebSocket client`);
-console.log('target/s   produced/s  delivered/s  lost(kernel/agent/hub)  agentCPU  agentRSS  slowdown  | bpftrace: seen/s  slowdown  podscope/bpftrace');
+console.log('target/s   produced/s  delivered/s  lost(kernel/agent/hub)  agentCPU  agentRSS  slowdown(cpu/cycles/instr)  | bpftrace: seen/s  slowdown(cpu/cycles/instr)  podscope/bpftrace');
 let maxRss = 0;
 for (const rate of RATES) {
   const base = await work(rate);
@@ -65,9 +65,10 @@ for (const rate of RATES) {
   counter.close();
   maxRss = Math.max(maxRss, rss);
   const bt = await peer(rate);
-  const cpuPerOp = (w: Work): number => w.cpu / Math.max(1, w.ops);
-  const slow = cpuPerOp(traced) / cpuPerOp(base) - 1;
-  const btSlow = cpuPerOp(bt.work) / cpuPerOp(base) - 1;
+  const perOp = (w: Work, k: 'cpu' | 'cycles' | 'instructions'): number => w[k] / Math.max(1, w.ops);
+  // The workload's CPU time per open, and its own cycles and instructions per open (no counters → "n/a").
+  const slowdowns = (w: Work): string =>
+    (['cpu', 'cycles', 'instructions'] as const).map((k) => (perOp(base, k) > 0 && perOp(w, k) > 0 ? pct(perOp(w, k) / perOp(base, k) - 1) : 'n/a')).join('/');
   const delivered = counter.events();
   const lost = `${info.drops.kernel}/${info.drops.agent}/${info.drops.hub + counter.hubDrops()}`;
   console.log(
@@ -78,10 +79,10 @@ for (const rate of RATES) {
       lost.padStart(22),
       `${((100 * (u1.cpuSec - u0.cpuSec)) / traced.seconds).toFixed(0)}%`.padStart(9),
       `${(rss / 1048576).toFixed(0)} MiB`.padStart(9),
-      pct(slow).padStart(9),
+      slowdowns(traced).padStart(26),
       '|',
       fmt(bt.events / bt.work.seconds).padStart(16),
-      pct(btSlow).padStart(9),
+      slowdowns(bt.work).padStart(26),
       (delivered / traced.ops / Math.max(1e-9, bt.events / bt.work.ops)).toFixed(2).padStart(18),
     ].join(' '),
   );
@@ -91,9 +92,11 @@ for (const rate of RATES) {
 const runs = await Promise.all(['trace_open', 'trace_exec', 'trace_tcp'].map((gadget) => stack.startRun({ gadget, target: { namespaces: ['bench'] } })));
 let rss3 = 0;
 let anon3 = 0;
+let pss3 = 0;
 const t3 = setInterval(() => {
   const u = procUsage(agentPid);
   if (u.rssBytes > rss3) [rss3, anon3] = [u.rssBytes, u.anonBytes];
+  pss3 = Math.max(pss3, procPss(agentPid));
 }, 200);
 await work(100_000);
 clearInterval(t3);
@@ -101,8 +104,11 @@ for (const r of runs) {
   await stack.stopRun(r.run.id);
   r.close();
 }
-console.log(`agent RSS with trace_open + trace_exec + trace_tcp running (100k opens/s): ${(rss3 / 1048576).toFixed(0)} MiB (${(anon3 / 1048576).toFixed(0)} MiB of it private heap, the rest binaries and ring pages); max over the steps: ${(maxRss / 1048576).toFixed(0)} MiB`);
-console.log('slowdown = the workload\'s CPU time per open against the same step untraced; lost = kernel ring / agent queue / hub queues');
+const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
+console.log(
+  `agent with trace_open + trace_exec + trace_tcp running (100k opens/s): RSS ${mib(rss3)} (${mib(anon3)} anonymous: JS heap and native; the rest the node binary, libraries and ring pages), PSS ${mib(pss3)} (shared pages divided among their users); max RSS over the steps: ${mib(maxRss)}`,
+);
+console.log('slowdown = the workload\'s CPU time / cycles / instructions per open against the same step untraced (instructions do not depend on the machine\'s load); lost = kernel ring / agent queue / hub queues');
 
 stack.stop();
 workload.remove();

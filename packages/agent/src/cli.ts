@@ -45,10 +45,15 @@ program
   .option('--max-entries <n>', 'top gadgets: rows per interval (0 = all)')
   .addOption(runOutputOption())
   .option('-t, --timeout <seconds>', 'stop after this many seconds (0 = until Ctrl-C)', seconds)
+  .option('-M, --duration <seconds>', 'the same as --timeout, named like kubectl capture -M', seconds)
   .allowUnknownOption()
   .allowExcessArguments()
-  .action(async (gadget: string, opts: RunFlags & { node?: string }, cmd: Command) => {
+  .action(async (gadget: string, opts: RunFlags & { node?: string; duration?: number }, cmd: Command) => {
     try {
+      if (opts.duration !== undefined && opts.timeout !== undefined && opts.duration !== opts.timeout) {
+        throw new PodscopeError('bad_param', '--duration and --timeout are the same setting; give one of them', { param: 'duration' });
+      }
+      if (opts.duration !== undefined) opts.timeout = opts.duration;
       const config = loadConfig({ node: opts.node });
       const index = createContainerIndex(config);
       await runStandalone(gadget, opts, cmd.args.slice(1), config, index, await createAgentHost(index, config.procRoot));

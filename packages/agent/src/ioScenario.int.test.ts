@@ -1,7 +1,4 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '@podscope/protocol';
@@ -26,7 +23,7 @@ const BALANCER = { name: `podscope-io-bal-${suffix}`, addr: '10.0.0.5' };
 const BACKEND = { name: `podscope-io-srv-${suffix}`, addr: '10.0.0.6' };
 const CLIENT = { name: `podscope-io-cli-${suffix}`, addr: '10.0.0.7' };
 const bridgeNs = `ps-br-${tag}`;
-const dir = mkdtempSync(join(tmpdir(), 'podscope-io-scenario-'));
+const fixtureDir = new URL('../test/fixtures/seed001', import.meta.url).pathname;
 let node: RealNode;
 const runs: CollectedRun[] = [];
 
@@ -52,45 +49,12 @@ beforeAll(async () => {
   expect(process.getuid?.()).toBe(0);
   sh(['test', '-x', '/usr/sbin/haproxy']); // Debian package haproxy (scripts/setup.sh)
   const image = setupPodman();
-  // The backend: reads the request head, then answers 200 with the malformed header line (name and value swapped).
-  writeFileSync(
-    join(dir, 'backend.sh'),
-    [
-      '#!/bin/sh',
-      'cr=$(printf "\\r")',
-      'while IFS= read -r line; do',
-      '  [ "$line" = "" ] || [ "$line" = "$cr" ] && break',
-      'done',
-      'body="ticket-42"',
-      'printf "HTTP/1.0 200 OK\\r\\nServer: BaseHTTP/0.6 Python/3.7.2\\r\\ntext/plain: Content-type\\r\\nContent-Length: ${#body}\\r\\n\\r\\n%s" "$body"',
-      '',
-    ].join('\n'),
-  );
-  chmodSync(join(dir, 'backend.sh'), 0o755);
-  writeFileSync(
-    join(dir, 'haproxy.cfg'),
-    [
-      'global',
-      '  nbthread 1',
-      '  maxconn 64',
-      'defaults',
-      '  mode http',
-      '  timeout connect 2s',
-      '  timeout client 5s',
-      '  timeout server 5s',
-      'frontend ticket',
-      `  bind ${BALANCER.addr}:80`,
-      '  default_backend servers',
-      'backend servers',
-      `  server s1 ${BACKEND.addr}:8080`,
-      '',
-    ].join('\n'),
-  );
   sh(['ip', 'netns', 'add', bridgeNs]);
   sh(['ip', '-n', bridgeNs, 'link', 'add', 'br0', 'type', 'bridge']);
   sh(['ip', '-n', bridgeNs, 'link', 'set', 'br0', 'up']);
 
-  const cfg = ['-v', `${dir}:/cfg:ro`];
+  // The backend's script and HAProxy's config (shared with the e2e test of the same seed).
+  const cfg = ['-v', `${fixtureDir}:/cfg:ro`];
   // HAProxy binds its address at start: the container waits for eth1 before exec'ing it (the host's binary and libs, read-only).
   const hostHaproxy = ['-v', '/usr:/usr:ro', '-v', '/usr/lib:/lib:ro', '-v', '/lib64:/lib64:ro'];
   podman(['run', '-d', '--name', BALANCER.name, '--network', 'none', ...cfg, ...hostHaproxy, ...podLabels(NS, BALANCER_POD, 'haproxy'), image, '/bin/sh', '-c', 'while ! ip addr show eth1 2>/dev/null | grep -q inet; do sleep 0.1; done; exec /usr/sbin/haproxy -db -f /cfg/haproxy.cfg']);
@@ -114,7 +78,6 @@ afterAll(async () => {
   } catch {
     // already gone
   }
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** One request from the client pod (busybox nc: busybox-static wget crashes in these containers); returns the raw response. */

@@ -1,5 +1,6 @@
 import type { EventRecord } from '@podscope/protocol';
-import { PcapngWriter } from '@podscope/bpf/packets';
+// The pure pcap-ng writer (bpf/spec), not bpf/packets: terminal clients import this without libpcap or koffi.
+import { PcapngWriter } from '@podscope/bpf/spec';
 import type { BatchSink } from '../pipeline/batcher.ts';
 
 /** How long a packet is held so packets from several pods come out in time order. */
@@ -55,7 +56,10 @@ export class PcapngSink implements BatchSink {
     let n = 0;
     while (n < this.held.length && (this.held[n]!['timestamp'] as number) < limit) n++;
     if (n === 0) return;
-    for (const e of this.held.slice(0, n)) this.write(e);
+    // One write for the whole flush, not one per packet.
+    this.section().batch(() => {
+      for (const e of this.held.slice(0, n)) this.write(e);
+    });
     this.held = this.held.slice(n);
   }
 

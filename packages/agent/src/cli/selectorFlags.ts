@@ -18,7 +18,8 @@ export function selectorFromFlags(f: SelectorFlags): TargetSelector {
   const input = {
     namespaces: ns.filter((n) => !n.startsWith('!')),
     excludeNamespaces: ns.filter((n) => n.startsWith('!')).map((n) => n.slice(1)),
-    labels: list(f.selector),
+    // One Kubernetes selector text: its commas may sit inside `in (a,b)`, so it is parsed whole, not split here.
+    labels: f.selector !== undefined && f.selector.trim() !== '' ? [f.selector] : [],
     host: f.host === true,
     ...(f.podname !== undefined ? { podName: f.podname } : {}),
     ...(f.containername !== undefined ? { containerName: f.containername } : {}),

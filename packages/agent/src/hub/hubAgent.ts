@@ -83,6 +83,9 @@ export class HubAgent {
         return this.startRun(m.runId, m.request);
       case 'stopRun':
         return this.stopRun(m.runId);
+      case 'retarget':
+        this.runs.get(m.runId)?.pipeline?.selector.retarget(m.target);
+        return;
     }
   }
 

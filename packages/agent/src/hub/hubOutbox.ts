@@ -1,12 +1,12 @@
 import type { EventRecord } from '@podscope/protocol';
-import { PROTOCOL_VERSION } from '@podscope/protocol';
+import { PROTOCOL_VERSION, encodeFrame } from '@podscope/protocol';
 import type { BatchSink } from '../pipeline/batcher.ts';
 import type { HubConnection } from './hubConnection.ts';
 
+/** A batch encoded when offered: a queued event costs its wire bytes (~60-100 B), not a live object graph. */
 interface QueuedBatch {
-  runId: string;
-  seq: number;
-  events: EventRecord[];
+  frame: Uint8Array;
+  events: number;
 }
 
 export interface HubOutboxOptions {
@@ -38,7 +38,7 @@ export class HubOutbox {
     if (this.queued + events.length > (this.opts.maxQueuedEvents ?? 131_072)) return false;
     const seq = (this.seqs.get(runId) ?? 0) + 1;
     this.seqs.set(runId, seq);
-    this.queue.push({ runId, seq, events });
+    this.queue.push({ frame: encodeFrame({ v: PROTOCOL_VERSION, type: 'events', runId, node: this.opts.node, seq, events }), events: events.length });
     this.queued += events.length;
     this.pump();
     return true;
@@ -49,8 +49,8 @@ export class HubOutbox {
     const high = this.opts.highWaterBytes ?? 4 * 1024 * 1024;
     while (this.queue.length > 0 && this.conn.isOpen && this.conn.bufferedAmount < high) {
       const b = this.queue.shift()!;
-      this.queued -= b.events.length;
-      this.conn.send({ v: PROTOCOL_VERSION, type: 'events', runId: b.runId, node: this.opts.node, seq: b.seq, events: b.events });
+      this.queued -= b.events;
+      this.conn.sendFrame(b.frame);
     }
     if (this.queue.length > 0 && !this.timer) {
       this.timer = setTimeout(() => {

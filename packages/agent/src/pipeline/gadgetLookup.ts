@@ -21,4 +21,11 @@ export function checkTargetsExist(sel: TargetSelector, containers: readonly Cont
       throw new PodscopeError('no_targets', `namespace "${ns}" has no containers on node ${node}` + (namespaces.size > 0 ? ` (namespaces with containers: ${[...namespaces].sort().join(', ')})` : ' (no pod containers found)'), { namespace: ns });
     }
   }
+  if (sel.podName === undefined) return;
+  const inScope = containers.filter((c) => c.k8s && (sel.namespaces.length === 0 || sel.namespaces.includes(c.k8s.namespace)));
+  if (!inScope.some((c) => c.k8s?.podName === sel.podName)) {
+    const pods = [...new Set(inScope.map((c) => `${c.k8s?.namespace ?? ''}/${c.k8s?.podName ?? ''}`))].sort();
+    const where = sel.namespaces.length === 0 ? '' : ` in namespace ${sel.namespaces.map((n) => `"${n}"`).join(', ')}`;
+    throw new PodscopeError('no_targets', `pod "${sel.podName}"${where} has no containers on node ${node}` + (pods.length > 0 ? ` (pods: ${pods.slice(0, 20).join(', ')}${pods.length > 20 ? ', …' : ''})` : ' (no pod containers found)'), { podName: sel.podName });
+  }
 }

@@ -32,6 +32,7 @@ export function selectsEverything(sel: TargetSelector, node: string): boolean {
     sel.podName === undefined &&
     sel.containerName === undefined &&
     sel.labels.length === 0 &&
+    sel.pods === undefined &&
     (sel.nodes.length === 0 || sel.nodes.includes(node))
   );
 }
@@ -51,18 +52,29 @@ export class MountNsSelector implements Operator {
   private readonly held = new Map<number, Held>();
   private heldCount = 0;
   private stopped = false;
+  private selector: TargetSelector;
   private readonly onChange = (change: IndexChange): void => {
     this.forgetExited(change.exited);
     this.applyContainers(change.added);
   };
 
   constructor(private readonly opts: MountNsSelectorOptions) {
+    this.selector = opts.selector;
     this.selection = { enabled: !selectsEverything(opts.selector, opts.node) };
+  }
+
+  /** Replaces a running run's selector (the hub's cluster view of this node's pods changed); verdicts follow at once. */
+  retarget(selector: TargetSelector): void {
+    this.selector = selector;
+    if (!this.selection.enabled || !this.gadget) return;
+    const host = this.opts.index.hostMntns;
+    if (host !== undefined) this.setVerdict(host, selector.host);
+    this.applyContainers(this.opts.index.list());
   }
 
   /** Containers the selector covers right now. */
   selectedContainers(): ContainerInfo[] {
-    return this.opts.index.list().filter((c) => selectorMatches(this.opts.selector, c));
+    return this.opts.index.list().filter((c) => selectorMatches(this.selector, c));
   }
 
   async start(): Promise<void> {
@@ -74,7 +86,7 @@ export class MountNsSelector implements Operator {
     this.gadget = gadget;
     if (!this.selection.enabled) return;
     const host = this.opts.index.hostMntns;
-    if (host !== undefined) this.setVerdict(host, this.opts.selector.host);
+    if (host !== undefined) this.setVerdict(host, this.selector.host);
     this.applyContainers(this.opts.index.list());
   }
 
@@ -124,9 +136,9 @@ export class MountNsSelector implements Operator {
   private decide(owner: MntnsOwner): boolean {
     switch (owner.kind) {
       case 'container':
-        return selectorMatches(this.opts.selector, owner.container);
+        return selectorMatches(this.selector, owner.container);
       case 'host':
-        return this.opts.selector.host;
+        return this.selector.host;
       case 'unknown':
         return false;
     }
@@ -136,7 +148,7 @@ export class MountNsSelector implements Operator {
     if (!this.selection.enabled || !this.gadget) return;
     for (const c of containers) {
       if (c.mntns === undefined) continue;
-      this.setVerdict(c.mntns, selectorMatches(this.opts.selector, c));
+      this.setVerdict(c.mntns, selectorMatches(this.selector, c));
     }
   }
 

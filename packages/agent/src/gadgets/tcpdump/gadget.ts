@@ -42,6 +42,7 @@ export const packetFields: FieldMeta[] = [
 export const tcpdumpMeta: GadgetMeta = {
   name: 'tcpdump',
   category: 'trace',
+  payload: true,
   description: "Packets of each selected pod's network namespace (AF_PACKET, kernel timestamps), filtered in the kernel with a tcpdump expression; -o pcap-ng for tcpdump/Wireshark",
   params: [
     { name: 'pf', type: 'string', description: 'tcpdump filter expression, compiled with libpcap and applied in the kernel (e.g. "port 80")', default: '' },
@@ -57,17 +58,17 @@ export function interfacesParam(raw: unknown): string[] {
 
 /** Event fields of one captured packet; `data` is copied out (base64) because the ring block is handed back. */
 export function packetEvent(t: CaptureTarget, s: PacketSocket, p: CapturedPacket): EventRecord {
-  return {
-    timestamp: packetTimestamp(p),
-    mntns_id: t.container.mntns,
-    netns_id: t.netns,
-    ifindex: p.ifindex,
-    ifname: s.ifname(p.ifindex),
-    direction: pktTypeName(p),
-    caplen: p.caplen,
-    ...decodePacket(p.data, p.len),
-    data: Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength).toString('base64'),
-  };
+  // Completed in place: the decoder's record is fresh per packet, and a spread copy cost more than the decode.
+  const e: EventRecord = decodePacket(p.data, p.len);
+  e['timestamp'] = packetTimestamp(p);
+  e['mntns_id'] = t.container.mntns;
+  e['netns_id'] = t.netns;
+  e['ifindex'] = p.ifindex;
+  e['ifname'] = s.ifname(p.ifindex);
+  e['direction'] = pktTypeName(p);
+  e['caplen'] = p.caplen;
+  e['data'] = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength).toString('base64');
+  return e;
 }
 
 class TcpdumpRun extends PacketRunningGadget {
