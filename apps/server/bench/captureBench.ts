@@ -11,7 +11,7 @@ import { queryEvents } from '../src/captures/captureQuery.ts';
 import { CaptureStore } from '../src/captures/captureStore.ts';
 import { queryTimeline } from '../src/captures/captureTimeline.ts';
 import { CaptureWriter } from '../src/captures/captureWriter.ts';
-import { silentLogger } from '../src/logger.ts';
+import { consoleLogger, silentLogger } from '../src/logger.ts';
 import { traceExec } from '../src/hubTestKit.ts';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'podscope-bench-'));
   try {
     const store = new CaptureStore(dir);
-    const writer = new CaptureWriter({ maxPendingEvents: 2_000_000, flushIntervalMs: 100, flushRows: 50_000 }, silentLogger);
+    const writer = new CaptureWriter({ maxPendingEvents: 2_000_000, flushIntervalMs: 100, flushRows: 50_000 }, process.env.BENCH_LOG === undefined ? silentLogger : consoleLogger);
     const id = store.newId();
     const now = Date.now();
     const meta: CaptureMeta = {
@@ -83,6 +83,10 @@ async function main(): Promise<void> {
     await writer.close();
     const size = store.sizeBytes(id);
     console.log(`events written        ${stats.events.toLocaleString('en')} (writer drops: ${writer.drops(id)})`);
+    if (stats.events !== TOTAL) {
+      console.error(`the writer stored ${stats.events} of ${TOTAL} events (BENCH_LOG=1 shows why)`);
+      process.exitCode = 1;
+    }
     console.log(`write rate            ${Math.round((stats.events / writeMs) * 1000).toLocaleString('en')} events/s (${writeMs.toFixed(0)} ms)`);
     console.log(`fan-out thread cost   ${(handOff / 1000).toFixed(3)} s handing off frames (${((handOff / TOTAL) * 1e6).toFixed(0)} ns/event); event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`);
     console.log(`file size             ${(size / 1024 / 1024).toFixed(1)} MiB, ${(size / stats.events).toFixed(1)} bytes/event`);
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
     const timed = <T>(label: string, f: () => T): T => {
       const t = performance.now();
       const r = f();
-      console.log(`${label.padEnd(22)}${ms(t)}`);
+      console.log(`${label.padEnd(28)}${ms(t)}`);
       return r;
     };
     const reader = store.reader(id);
@@ -101,13 +105,16 @@ async function main(): Promise<void> {
     const dd = timed('filter proc.comm==dd', () => queryEvents(reader, m, q({ filter: 'proc.comm==dd', limit: 100 })));
     const re = timed('filter proc.comm~^py', () => queryEvents(reader, m, q({ filter: 'proc.comm~^py', limit: 100 })));
     const both = timed('filter dd + args regex', () => queryEvents(reader, m, q({ filter: 'proc.comm==dd,args~model_epoch_1', limit: 100 })));
-    const body = timed('filter args~ (all rows)', () => queryEvents(reader, m, q({ filter: 'args~model_epoch_42\\.', limit: 100 })));
-    timed('  next page (memo)', () => queryEvents(reader, m, q({ filter: 'args~model_epoch_42\\.', limit: 100, offset: 100 })));
+    const body = timed('filter args~ (1M rows)', () => queryEvents(reader, m, q({ filter: 'args~model_epoch_42\\.', limit: 100 })));
+    timed('  next page', () => queryEvents(reader, m, q({ filter: 'args~model_epoch_42\\.', limit: 100, offset: 100 })));
+    timed('  page at offset 5k', () => queryEvents(reader, m, q({ filter: 'args~model_epoch_42\\.', limit: 100, offset: 5_000 })));
+    const broad = timed('filter args~ (all match)', () => queryEvents(reader, m, q({ filter: 'args~^/bin/', limit: 100 })));
+    const node = timed('filter k8s.node==node-1', () => queryEvents(reader, m, q({ filter: 'k8s.node==node-1', limit: 100 })));
     timed('sort -proc.pid', () => queryEvents(reader, m, q({ sort: '-proc.pid', limit: 100 })));
     const tl = timed('timeline 200 by pod', () => queryTimeline(reader, m, CaptureTimelineQuery.parse({ buckets: 200, groupBy: 'pod' })));
     timed('timeline, filtered', () => queryTimeline(reader, m, CaptureTimelineQuery.parse({ buckets: 200, groupBy: 'pod', filter: 'proc.comm==dd' })));
     timed('overview counts', () => captureOverview(reader));
-    console.log(`(matches: dd ${dd.total}, ^py ${re.total}, dd+regex ${both.total}, args ${body.total}; timeline total ${tl.total})`);
+    console.log(`(matches: dd ${dd.total}, ^py ${re.total}, dd+regex ${both.total}, args ${body.total}, all ${broad.total}, node ${node.total}; timeline total ${tl.total})`);
     store.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,10 +1,12 @@
-import { LoginRequest, PodscopeError, RunRequest } from '@podscope/protocol';
+import { LoginRequest, PodscopeError, RunRequest, type InventoryResponse } from '@podscope/protocol';
+import type { AccessControl } from './accessControl.ts';
 import type { AgentRegistry } from './agentRegistry.ts';
 import type { AuthStore } from './authStore.ts';
 import type { HubConfig } from './config.ts';
 import { clearedSessionCookie, sessionCookie } from './cookies.ts';
 import { HttpRouter, json, readJsonBody, type RouteContext } from './httpRouter.ts';
 import type { LoginRateLimiter } from './loginRateLimiter.ts';
+import type { RunDeadlines } from './runDeadlines.ts';
 import type { RunManager } from './runManager.ts';
 import type { SessionStore } from './sessionStore.ts';
 
@@ -15,6 +17,12 @@ export interface ApiDeps {
   loginLimiter: LoginRateLimiter;
   registry: AgentRegistry;
   runs: RunManager;
+  /** Stops runs that asked for a duration. */
+  deadlines?: RunDeadlines;
+  /** Who may filter runs on payload fields. */
+  access?: AccessControl;
+  /** The inventory the target picker shows (cluster mode joins the API server's pods); defaults to the agents'. */
+  inventory?: () => InventoryResponse;
 }
 
 const clientKey = (ctx: RouteContext): string => ctx.req.socket.remoteAddress ?? 'unknown';
@@ -52,11 +60,17 @@ export function buildApiRouter(deps: ApiDeps): HttpRouter {
       sessions.delete(ctx.sessionToken);
       return json({ ok: true }, 200, { 'set-cookie': clearedSessionCookie(config.cookieSecure) });
     })
-    .add('GET', '/api/me', async (ctx) => json({ user: ctx.user }))
+    .add('GET', '/api/me', async (ctx) => json({ user: ctx.user, role: auth.roleOf(ctx.user), permissions: auth.permissionsOf(ctx.user) }))
     .add('GET', '/api/gadgets', async () => json({ gadgets: [...registry.gadgetCatalog().values()].sort((a, b) => a.name.localeCompare(b.name)) }))
-    .add('GET', '/api/inventory', async () => json(registry.inventory()))
+    .add('GET', '/api/inventory', async () => json(deps.inventory?.() ?? registry.inventory()))
     .add('GET', '/api/runs', async () => json({ runs: runs.list() }))
-    .add('POST', '/api/runs', async (ctx) => json({ run: runs.create(RunRequest.parse(await body(ctx)), ctx.user) }, 201))
+    .add('POST', '/api/runs', async (ctx) => {
+      const request = RunRequest.parse(await body(ctx));
+      deps.access?.checkRunFilter(ctx.user, request.filter);
+      await runs.authorize(request, ctx.user);
+      const run = runs.create(request, ctx.user);
+      return json({ run: deps.deadlines?.schedule(run) ?? run }, 201);
+    })
     .add('GET', '/api/runs/:id', async (ctx) => json({ run: runs.get(ctx.params.id ?? '') }))
     .add('DELETE', '/api/runs/:id', async (ctx) => json({ run: runs.stop(ctx.params.id ?? '') }));
 }

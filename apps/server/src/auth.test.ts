@@ -49,7 +49,7 @@ describe('sessions', () => {
 
     const me = await api(hub, 'GET', '/api/me', { cookie });
     expect(me.status).toBe(200);
-    expect(MeResponse.parse(me.body)).toEqual({ user: 'admin' });
+    expect(MeResponse.parse(me.body)).toEqual({ user: 'admin', role: 'admin', permissions: ['payload:unmask', 'users:manage', 'audit:read'] });
 
     expect((await api(hub, 'POST', '/api/logout', { cookie })).status).toBe(200);
     expect((await api(hub, 'GET', '/api/me', { cookie })).status).toBe(401);

@@ -1,10 +1,11 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { PodscopeError } from '@podscope/protocol';
+import { PodscopeError, UserRole, rolePermissions, type Permission, type UserInfo } from '@podscope/protocol';
 import { readJsonFile, writeJsonFile } from './jsonFile.ts';
 
-const UserRecord = z.object({ username: z.string().min(1), hash: z.string().min(1), createdAt: z.number() });
+// `role` is absent in files written before roles existed: `admin` stays admin, anyone else is a viewer.
+const UserRecord = z.object({ username: z.string().min(1), hash: z.string().min(1), createdAt: z.number(), role: UserRole.optional() });
 type UserRecord = z.infer<typeof UserRecord>;
 const UsersFile = z.object({ version: z.literal(1), users: z.array(UserRecord) });
 
@@ -59,7 +60,7 @@ export class AuthStore {
   async ensureInitialAdmin(password: string | undefined): Promise<InitialAdmin | undefined> {
     if (this.users.size > 0) return undefined;
     const generated = password === undefined ? randomBytes(18).toString('base64url') : undefined;
-    await this.addUser('admin', password ?? generated ?? '');
+    await this.addUser('admin', password ?? generated ?? '', 'admin');
     return { action: 'created', username: 'admin', generatedPassword: generated, file: this.file };
   }
 
@@ -68,7 +69,7 @@ export class AuthStore {
     const generated = password === undefined ? randomBytes(18).toString('base64url') : undefined;
     const existing = this.users.get('admin');
     const next = password ?? generated ?? '';
-    if (existing === undefined) await this.addUser('admin', next);
+    if (existing === undefined) await this.addUser('admin', next, 'admin');
     else {
       this.users.set('admin', { ...existing, hash: await hashPassword(next) });
       await this.save();
@@ -76,11 +77,33 @@ export class AuthStore {
     return { action: 'reset', username: 'admin', generatedPassword: generated, file: this.file };
   }
 
-  async addUser(username: string, password: string): Promise<void> {
+  has(username: string): boolean {
+    return this.users.has(username);
+  }
+
+  async addUser(username: string, password: string, role: UserRole = 'viewer'): Promise<UserInfo> {
     if (this.users.has(username)) throw new PodscopeError('conflict', `user ${username} already exists`);
     if (password.length < 8) throw new PodscopeError('bad_request', 'a password needs at least 8 characters');
-    this.users.set(username, { username, hash: await hashPassword(password), createdAt: Date.now() });
+    const record = { username, hash: await hashPassword(password), createdAt: Date.now(), role };
+    this.users.set(username, record);
     await this.save();
+    return { username, role, createdAt: record.createdAt };
+  }
+
+  /** A user's role; unknown users (and share links) have none. */
+  roleOf(username: string): UserRole | undefined {
+    const user = this.users.get(username);
+    if (user === undefined) return undefined;
+    return user.role ?? (username === 'admin' ? 'admin' : 'viewer');
+  }
+
+  permissionsOf(username: string): readonly Permission[] {
+    const role = this.roleOf(username);
+    return role === undefined ? [] : rolePermissions[role];
+  }
+
+  list(): UserInfo[] {
+    return [...this.users.values()].map((u) => ({ username: u.username, role: this.roleOf(u.username) ?? 'viewer', createdAt: u.createdAt })).sort((a, b) => a.username.localeCompare(b.username));
   }
 
   private save(): Promise<void> {

@@ -1,6 +1,8 @@
 import type { RawData, WebSocket } from 'ws';
-import { PROTOCOL_VERSION, decodeClientToHub, encodeFrame, toErrorEnvelope, type ClientToHub, type ErrorEnvelope, type HubToClient } from '@podscope/protocol';
+import { PROTOCOL_VERSION, PodscopeError, decodeClientToHub, encodeFrame, toErrorEnvelope, type ClientToHub, type ErrorEnvelope, type HubToClient } from '@podscope/protocol';
+import type { AccessControl } from './accessControl.ts';
 import type { HubConfig } from './config.ts';
+import { maskedEventsFrame } from './liveRedaction.ts';
 import type { Logger } from './logger.ts';
 import type { RunManager } from './runManager.ts';
 import type { RunSubscriber } from './runRecord.ts';
@@ -9,8 +11,10 @@ import { SubscriberQueue, type DeliveryStats } from './subscriberQueue.ts';
 
 export interface ClientSessionDeps {
   runs: RunManager;
-  config: Pick<HubConfig, 'clientQueue' | 'statsIntervalMs' | 'maxMalformedFrames'>;
+  config: Pick<HubConfig, 'clientQueue' | 'statsIntervalMs' | 'maxMalformedFrames'> & { captures?: Pick<HubConfig['captures'], 'payloadGadgets'> };
   logger: Logger;
+  /** Who may unmask payloads; without it every payload gadget's frames are masked. */
+  access?: AccessControl;
 }
 
 /** Drops are reported this soon after they happen (the periodic report is slower). */
@@ -20,6 +24,9 @@ const DROP_REPORT_DELAY_MS = 100;
 export class ClientSession implements RunSubscriber {
   private readonly queue: SubscriberQueue;
   private readonly subscriptions = new Set<string>();
+  private closed = false;
+  /** Runs whose payload bytes this browser gets masked. */
+  private readonly masked = new Set<string>();
   private readonly lastReported = new Map<string, DeliveryStats>();
   private readonly malformed: MalformedFrameCounter;
   private readonly statsTimer: NodeJS.Timeout;
@@ -41,7 +48,7 @@ export class ClientSession implements RunSubscriber {
   }
 
   deliverEvents(runId: string, bytes: Uint8Array, events: number): void {
-    this.queue.pushEvents(runId, bytes, events);
+    this.queue.pushEvents(runId, this.masked.has(runId) ? maskedEventsFrame(bytes) : bytes, events);
   }
 
   deliverControl(bytes: Uint8Array, key: string): void {
@@ -75,9 +82,18 @@ export class ClientSession implements RunSubscriber {
     const { runs } = this.deps;
     switch (msg.type) {
       case 'subscribe': {
-        const run = runs.subscribe(msg.runId, this);
-        this.subscriptions.add(msg.runId);
-        this.sendControl({ v: PROTOCOL_VERSION, type: 'run', run }, `run:${run.id}`);
+        const record = runs.recordOf(msg.runId);
+        // Watching someone else's live run needs the same permission as starting it (a replay is saved data).
+        if (record.createdBy !== this.user && record.replayOf === undefined) {
+          runs
+            .authorize(record.request, this.user)
+            .then(() => {
+              if (!this.closed) this.subscribe(msg.runId, msg.unmask === true);
+            })
+            .catch((err: unknown) => this.sendError(toErrorEnvelope(err)));
+          return;
+        }
+        this.subscribe(msg.runId, msg.unmask === true);
         return;
       }
       case 'unsubscribe':
@@ -92,7 +108,30 @@ export class ClientSession implements RunSubscriber {
     }
   }
 
+  private subscribe(runId: string, unmask: boolean): void {
+    const { runs } = this.deps;
+    if (unmask) this.requireUnmask(runId);
+    const payload = this.deps.config.captures?.payloadGadgets.includes(runs.get(runId).request.gadget) ?? true;
+    // Decided before the first frame can arrive.
+    if (payload && !unmask) this.masked.add(runId);
+    else this.masked.delete(runId);
+    const run = runs.subscribe(runId, this);
+    this.subscriptions.add(runId);
+    this.sendControl({ v: PROTOCOL_VERSION, type: 'run', run }, `run:${run.id}`);
+  }
+
+  /** Throws `forbidden` unless this user may unmask payloads; a granted unmask is audited. */
+  private requireUnmask(runId: string): void {
+    const access = this.deps.access;
+    if (access === undefined) throw new PodscopeError('forbidden', 'this hub does not allow unmasking payloads', { permission: 'payload:unmask' });
+    access.require(this.user, 'payload:unmask');
+    access.audit.record({ user: this.user, action: 'payload.unmask', target: `run:${runId}`, details: { via: 'ws subscribe' } }).catch((err: unknown) => {
+      this.deps.logger.warn(`audit log write failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
   private leave(runId: string): void {
+    this.masked.delete(runId);
     if (!this.subscriptions.delete(runId)) return;
     this.deps.runs.unsubscribe(runId, this);
     this.queue.forget(runId);
@@ -123,6 +162,7 @@ export class ClientSession implements RunSubscriber {
   }
 
   private onClose(): void {
+    this.closed = true;
     clearInterval(this.statsTimer);
     clearTimeout(this.dropReportTimer);
     for (const runId of [...this.subscriptions]) this.leave(runId);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PodscopeError, formatZodError } from '@podscope/protocol';
 import type { CaptureWriterLimits } from './captures/captureWriter.ts';
+import type { ClusterSource } from './k8s/clusterInventory.ts';
 import type { RunHistoryLimits } from './runHistory.ts';
 
 /** The hub's settings; `loadConfig` is the one place that reads the environment. */
@@ -34,6 +35,10 @@ export interface HubConfig {
   /** How long an exited container stays in the inventory. */
   exitedContainerRetentionMs: number;
   captures: CaptureConfig;
+  /** Cluster mode (PODSCOPE_KUBECONFIG): pods come from this API server and runs are authorized by its RBAC. */
+  cluster: ClusterSource | undefined;
+  /** Embedded default: the role file (PODSCOPE_ROLES) granting users namespaces; unset = everyone may run everything. */
+  rolesFile: string | undefined;
 }
 
 export interface CaptureConfig {
@@ -93,6 +98,10 @@ const Env = z.object({
   PODSCOPE_CAPTURE_FLUSH_MS: z.coerce.number().int().min(10).max(200).default(100),
   PODSCOPE_IMPORT_MAX_BYTES: count(2 * 1024 * MiB),
   PODSCOPE_PAYLOAD_GADGETS: z.string().default('trace_io,tcpdump'),
+  /** A kubeconfig file, or `in-cluster` for the pod's service account. */
+  PODSCOPE_KUBECONFIG: z.string().optional(),
+  PODSCOPE_KUBE_CONTEXT: z.string().optional(),
+  PODSCOPE_ROLES: z.string().optional(),
 });
 
 /** Reads and validates the environment; relative paths resolve against the working directory. */
@@ -135,5 +144,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       payloadGadgets: e.PODSCOPE_PAYLOAD_GADGETS.split(',').map((g) => g.trim()).filter((g) => g !== ''),
       retentionCheckMs: 10 * 60_000,
     },
+    cluster:
+      e.PODSCOPE_KUBECONFIG === undefined
+        ? undefined
+        : e.PODSCOPE_KUBECONFIG === 'in-cluster'
+          ? { kind: 'in-cluster' }
+          : { kind: 'kubeconfig', path: path.resolve(e.PODSCOPE_KUBECONFIG), context: e.PODSCOPE_KUBE_CONTEXT },
+    rolesFile: e.PODSCOPE_ROLES === undefined ? undefined : path.resolve(e.PODSCOPE_ROLES),
   };
 }

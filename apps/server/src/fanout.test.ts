@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunResponse, type EventRecord } from '@podscope/protocol';
+import { PROTOCOL_VERSION, RunResponse, type EventRecord } from '@podscope/protocol';
 import { TestAgent, TestBrowser, api, container, createRun, login, startTestHub, waitFor, type TestHub } from './hubTestKit.ts';
 
 let hub: TestHub | undefined;
@@ -80,7 +80,8 @@ describe('fan-out', () => {
     let pid = 0;
     // Paced in steps the fast client keeps up with (one step is below its queue limit); the slow one never reads.
     for (let seq = 1; seq <= batchCount; seq++) {
-      agent.events(runId, seq, Array.from({ length: perBatch }, () => execEvent('node-a', ++pid, padding)));
+      // Distinct argument strings: repeated ones are stored once per batch and would not fill any buffer.
+      agent.events(runId, seq, Array.from({ length: perBatch }, () => execEvent('node-a', ++pid, `${padding} ${pid}`)));
       if (seq % 4 === 0) await waitFor(`fast client at ${pid}`, () => fast.events(runId).length === pid);
     }
 
@@ -125,8 +126,8 @@ describe('fan-out', () => {
     agent.status(runId, { kernelDrops: 3, agentDrops: 4 });
     const browser = await TestBrowser.connect(hub, cookie);
     await browser.subscribe(runId);
-    browser.send({ v: 1, type: 'clientDrops', runId, dropped: 5 });
-    browser.send({ v: 1, type: 'clientDrops', runId, dropped: 7 });
+    browser.send({ v: PROTOCOL_VERSION, type: 'clientDrops', runId, dropped: 5 });
+    browser.send({ v: PROTOCOL_VERSION, type: 'clientDrops', runId, dropped: 7 });
     await waitFor('browser drops', () => browser.lastRun(runId)?.drops.browser === 7);
     expect(browser.lastRun(runId)?.drops).toEqual({ kernel: 3, agent: 4, hub: 0, browser: 7 });
   });

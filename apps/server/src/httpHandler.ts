@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PodscopeError } from '@podscope/protocol';
+import { noAccess, type AccessControl } from './accessControl.ts';
 import { sessionTokenOf } from './cookies.ts';
 import { errorReply, sendJson, type HttpReply, type HttpRouter, type ShareAccess } from './httpRouter.ts';
 import type { Logger } from './logger.ts';
@@ -14,6 +15,10 @@ export interface HttpHandlerDeps {
   logger: Logger;
   /** Checks a share token (throws with the reason when it is not valid). */
   verifyShare: (token: string) => ShareAccess;
+  /** The user of an `Authorization: Bearer` API token (undefined without one; throws when it is not valid). */
+  apiTokenUser?: (req: IncomingMessage) => Promise<string | undefined>;
+  /** Permissions and unmask checks of a request's user; without it nobody may unmask. */
+  access?: AccessControl;
 }
 
 /** A share token from `?share=` or `Authorization: Share <token>`. */
@@ -73,16 +78,19 @@ async function apiReply(deps: HttpHandlerDeps, req: IncomingMessage, url: URL, m
     let share: ShareAccess | undefined;
     if (!match.isPublic) {
       const session = deps.sessions.get(sessionToken);
-      const shareToken = session === undefined ? shareTokenOf(req, url) : undefined;
+      const apiUser = session === undefined ? await deps.apiTokenUser?.(req) : undefined;
+      const shareToken = session === undefined && apiUser === undefined ? shareTokenOf(req, url) : undefined;
       if (session !== undefined) user = session.user;
+      else if (apiUser !== undefined) user = apiUser;
       else if (shareToken !== undefined) {
         share = deps.verifyShare(shareToken);
         if (!match.shareable) throw new PodscopeError('forbidden', 'a share link gives read-only access to its capture; this request needs a login');
         if (match.params.id !== share.captureId) throw new PodscopeError('forbidden', 'this share link is for another capture');
         user = `share:${share.shareId}`;
-      } else throw new PodscopeError('unauthorized', 'log in first (no valid podscope_session cookie)');
+      } else throw new PodscopeError('unauthorized', 'log in first (no valid podscope_session cookie or API token)');
     }
-    return await match.handler({ req, url, params: match.params, user, sessionToken, share });
+    const access = deps.access?.forRequest(user, url) ?? noAccess;
+    return await match.handler({ req, url, params: match.params, user, sessionToken, share, access });
   } catch (err) {
     return errorReply(err);
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { PodscopeError, httpStatusOf, toErrorEnvelope } from '@podscope/protocol';
+import type { RequestAccess } from './accessControl.ts';
 
 export interface HttpReply {
   status: number;
@@ -25,6 +26,8 @@ export interface RouteContext {
   sessionToken: string | undefined;
   /** Set when the request is authorized by a share token rather than a session. */
   share: ShareAccess | undefined;
+  /** The user's permissions, and `?unmask=1` checked and audited. */
+  access: RequestAccess;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<HttpReply>;

@@ -3,9 +3,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { httpStatusOf, type ErrorEnvelope } from '@podscope/protocol';
+import { AccessControl } from './accessControl.ts';
 import { AgentRegistry } from './agentRegistry.ts';
+import { AuditLog } from './auditLog.ts';
 import { AgentSession } from './agentSession.ts';
 import { AgentTokenStore, type AgentGrant } from './agentTokenStore.ts';
+import { ApiTokenStore } from './apiTokenStore.ts';
 import { buildApiRouter } from './apiRoutes.ts';
 import { startCaptures, type Captures } from './captures/captureService.ts';
 import { AuthStore, type InitialAdmin } from './authStore.ts';
@@ -13,11 +16,14 @@ import { ClientSession } from './clientSession.ts';
 import type { HubConfig } from './config.ts';
 import { sessionTokenOf } from './cookies.ts';
 import { createHttpHandler, originAllowed } from './httpHandler.ts';
+import { startClusterSupport } from './k8s/clusterSupport.ts';
 import { LoginRateLimiter } from './loginRateLimiter.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { RunDeadlines } from './runDeadlines.ts';
 import { RunManager } from './runManager.ts';
 import { SessionStore } from './sessionStore.ts';
 import { StaticFiles } from './staticFiles.ts';
+import { addUserRoutes } from './userRoutes.ts';
 
 export interface RunningHub {
   /** e.g. http://127.0.0.1:7070 */
@@ -47,10 +53,14 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger,
     (await auth.ensureInitialAdmin(config.adminPassword)) ?? (config.resetAdmin ? await auth.resetAdmin(config.adminPassword) : undefined);
   const agentTokens = new AgentTokenStore(config.dataDir, config.agentToken);
   const sessions = new SessionStore(config.sessionTtlMs);
+  const apiTokens = new ApiTokenStore(config.dataDir);
   const registry = new AgentRegistry(config.exitedContainerRetentionMs);
   const runs = new RunManager(registry, config.runs, logger);
+  const cluster = await startClusterSupport(config, { registry, runs, logger });
   const captures = await startCaptures({ dataDir: config.dataDir, config: config.captures, runs, registry, logger, now });
-  const router = captures.addRoutes(buildApiRouter({ config, auth, sessions, loginLimiter: new LoginRateLimiter(), registry, runs }), config.maxBodyBytes);
+  const access = new AccessControl(auth, new AuditLog(config.dataDir, now));
+  const deadlines = new RunDeadlines(runs, logger);
+  const router = addUserRoutes(captures.addRoutes(buildApiRouter({ config, auth, sessions, loginLimiter: new LoginRateLimiter(), registry, runs, inventory: () => cluster.inventory(), deadlines, access }), config.maxBodyBytes), { auth, access, maxBodyBytes: config.maxBodyBytes });
   const server = createServer(
     createHttpHandler({
       router,
@@ -59,6 +69,8 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger,
       allowedOrigins: config.allowedOrigins,
       logger,
       verifyShare: (token) => captures.verifyShare(token),
+      apiTokenUser: (req) => apiTokens.userOfRequest(req),
+      access,
     }),
   );
 
@@ -70,7 +82,7 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger,
     ws.on('pong', () => alive.set(ws, true));
   };
   const agentDeps = { registry, runs, logger, maxMalformedFrames: config.maxMalformedFrames };
-  const clientDeps = { runs, config, logger };
+  const clientDeps = { runs, config, logger, access };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -85,11 +97,15 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger,
       });
     } else if (pathname === '/ws') {
       if (!originAllowed(req, config.allowedOrigins)) return rejectUpgrade(socket, { code: 'forbidden', message: 'origin not allowed' });
-      const session = sessions.get(sessionTokenOf(req.headers.cookie));
-      if (session === undefined) return rejectUpgrade(socket, { code: 'unauthorized', message: 'log in first (no valid podscope_session cookie)' });
-      clientWss.handleUpgrade(req, socket, head, (ws) => {
-        track(ws);
-        new ClientSession(ws, session.user, clientDeps);
+      // A browser's session cookie, or a CLI's API token (Authorization: Bearer).
+      const sessionUser = sessions.get(sessionTokenOf(req.headers.cookie))?.user;
+      const userOf = sessionUser !== undefined ? Promise.resolve(sessionUser) : apiTokens.userOfRequest(req).catch(() => undefined);
+      void userOf.then((user) => {
+        if (user === undefined) return rejectUpgrade(socket, { code: 'unauthorized', message: 'log in first (no valid podscope_session cookie or API token)' });
+        clientWss.handleUpgrade(req, socket, head, (ws) => {
+          track(ws);
+          new ClientSession(ws, user, clientDeps);
+        });
       });
     } else {
       rejectUpgrade(socket, { code: 'not_found', message: `no WebSocket endpoint at ${pathname}` });
@@ -123,7 +139,9 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger,
     captures,
     async close() {
       clearInterval(heartbeat);
+      deadlines.close();
       await captures.close();
+      await cluster.close();
       runs.close();
       for (const ws of [...agentWss.clients, ...clientWss.clients]) ws.close(1001, 'hub shutting down');
       await new Promise<void>((resolve) => {

@@ -111,11 +111,11 @@ export async function api(
 }
 
 /** Logs in as admin and returns the `podscope_session=...` cookie pair. */
-export async function login(hub: HubAddress, password = ADMIN_PASSWORD): Promise<string> {
+export async function login(hub: HubAddress, password = ADMIN_PASSWORD, username = 'admin'): Promise<string> {
   const res = await fetch(`${hub.url}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password }),
+    body: JSON.stringify({ username, password }),
   });
   if (res.status !== 200) throw new Error(`login failed with ${res.status}`);
   const setCookie = res.headers.get('set-cookie') ?? '';

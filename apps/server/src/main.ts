@@ -1,5 +1,7 @@
 import { toErrorEnvelope } from '@podscope/protocol';
 import { AgentTokenStore } from './agentTokenStore.ts';
+import { ApiTokenStore } from './apiTokenStore.ts';
+import { AuthStore } from './authStore.ts';
 import { loadConfig, type HubConfig } from './config.ts';
 import { startHub } from './hub.ts';
 import { consoleLogger } from './logger.ts';
@@ -7,7 +9,9 @@ import { consoleLogger } from './logger.ts';
 const usage = `usage:
   tsx src/main.ts [serve]                          start the hub
   tsx src/main.ts agent-token add <node> [--any-node]
-      create an agent token for node <node> (or for any node) and print it on stdout`;
+      create an agent token for node <node> (or for any node) and print it on stdout
+  tsx src/main.ts api-token add <user> [--name <name>]
+      create an API token acting as <user> (for kubectl podscope, scripts) and print it on stdout`;
 
 async function serve(config: HubConfig): Promise<void> {
   const hub = await startHub(config, consoleLogger);
@@ -46,6 +50,22 @@ async function agentToken(config: HubConfig, args: string[]): Promise<void> {
   console.log(token);
 }
 
+async function apiToken(config: HubConfig, args: string[]): Promise<void> {
+  const [verb, user, ...flags] = args;
+  const nameAt = flags.indexOf('--name');
+  const name = nameAt >= 0 ? flags[nameAt + 1] : `${user ?? ''}-${Date.now().toString(36)}`;
+  const known = nameAt >= 0 ? flags.length === 2 : flags.length === 0;
+  if (verb !== 'add' || user === undefined || user.startsWith('-') || name === undefined || !known) {
+    console.error(usage);
+    process.exit(2);
+  }
+  if (!(await AuthStore.open(config.dataDir)).has(user)) throw new Error(`no user ${user} in ${config.dataDir}/users.json`);
+  const store = new ApiTokenStore(config.dataDir);
+  const token = await store.add(user, name);
+  console.error(`podscope: API token "${name}" acting as ${user} (stored only as a hash in ${store.file}):`);
+  console.log(token);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const config = loadConfig();
@@ -55,6 +75,8 @@ async function main(argv: string[]): Promise<void> {
       return serve(config);
     case 'agent-token':
       return agentToken(config, rest);
+    case 'api-token':
+      return apiToken(config, rest);
     default:
       console.error(usage);
       process.exit(2);

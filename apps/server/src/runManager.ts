@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   PodscopeError,
   encodeFrame,
+  eventColumnsOf,
   compileFilter,
   resolveParams,
   selectorMatches,
@@ -21,9 +22,20 @@ import { RunRecord, emptyNodeStatus, type RunSubscriber } from './runRecord.ts';
 /** At most ~4 `run` updates per second per run. */
 const UPDATE_INTERVAL_MS = 250;
 
+/** Cluster mode: where a run goes, and the target each node's agent gets. */
+export interface RunPlacer {
+  /** Nodes → per-node targets; `matched` counts the pods the selector covers (scheduled or not). */
+  place(sel: TargetSelector): { nodes: Map<string, TargetSelector>; matched: number };
+}
+
+/** Checks, before a run is created, that `user` may run it (Kubernetes RBAC or the role file); throws `forbidden`. */
+export type RunAuthorizer = (request: RunRequest, user: string) => Promise<void>;
+
 /** Creates, feeds, fans out and stops runs; agents are reached through the registry. */
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>();
+  private placer: RunPlacer | undefined;
+  private authorizer: RunAuthorizer | undefined;
 
   constructor(
     private readonly registry: AgentRegistry,
@@ -31,6 +43,20 @@ export class RunManager {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Cluster mode: runs go to the nodes of the pods their selector covers, resolved against the API server. */
+  setPlacer(placer: RunPlacer): void {
+    this.placer = placer;
+  }
+
+  setAuthorizer(authorizer: RunAuthorizer): void {
+    this.authorizer = authorizer;
+  }
+
+  /** Throws `forbidden` (with the reason) when `user` may not run this request; every way of creating a run calls it first. */
+  async authorize(request: RunRequest, user: string): Promise<void> {
+    await this.authorizer?.(request, user);
+  }
 
   list(): RunInfo[] {
     return [...this.runs.values()].sort((a, b) => b.createdAt - a.createdAt).map((r) => r.info());
@@ -63,6 +89,20 @@ export class RunManager {
         throw new PodscopeError('bad_param', `filter: ${message} (at position ${position + 1})`, { param: 'filter', ...compiled.error });
       }
     }
+    const placed = this.placer?.place(sel);
+    const nodes = placed !== undefined ? this.clusterNodes(sel, placed) : this.agentNodes(sel);
+    const run = new RunRecord(randomBytes(6).toString('hex'), { ...request, params }, this.now(), user, this.cfg.history);
+    run.placement = placed?.nodes;
+    this.runs.set(run.id, run);
+    this.armLifecycle(run, this.cfg.unclaimedMs, 'nobody subscribed to it');
+    for (const node of nodes) this.startOn(run, node);
+    this.settle(run);
+    this.logger.info(`run ${run.id} (${request.gadget}) created by ${user} on ${nodes.join(', ')}`);
+    return run.info();
+  }
+
+  /** Embedded default: the connected agents (the selector's nodes), once some agent reports a matching container. */
+  private agentNodes(sel: TargetSelector): string[] {
     if (!sel.host && !this.registry.runningContainers().some((c) => selectorMatches(sel, c))) {
       const desc = describeSelector(sel);
       throw new PodscopeError(
@@ -77,13 +117,38 @@ export class RunManager {
         target: sel,
       });
     }
-    const run = new RunRecord(randomBytes(6).toString('hex'), { ...request, params }, this.now(), user, this.cfg.history);
-    this.runs.set(run.id, run);
-    this.armLifecycle(run, this.cfg.unclaimedMs, 'nobody subscribed to it');
-    for (const node of nodes) this.startOn(run, node);
-    this.settle(run);
-    this.logger.info(`run ${run.id} (${request.gadget}) created by ${user} on ${nodes.join(', ')}`);
-    return run.info();
+    return nodes;
+  }
+
+  /** Cluster mode: the nodes of the pods the selector covers; a run whose pods are all unscheduled waits for them. */
+  private clusterNodes(sel: TargetSelector, placed: { nodes: Map<string, TargetSelector>; matched: number }): string[] {
+    if (placed.matched === 0 && placed.nodes.size === 0) {
+      const desc = describeSelector(sel);
+      throw new PodscopeError('no_targets', desc === '' ? 'no pod was found in the cluster' : `no pod in the cluster matches ${desc}`, { target: sel });
+    }
+    return [...placed.nodes.keys()];
+  }
+
+  /** Cluster mode: pods came, went or moved; each run's nodes and per-node pods follow. */
+  clusterChanged(): void {
+    if (this.placer === undefined) return;
+    for (const run of this.runs.values()) {
+      const prev = run.placement;
+      if (!run.active || prev === undefined) continue;
+      const next = this.placer.place(run.request.target).nodes;
+      // A node whose pods are gone keeps the run, narrowed to no pod, so the run's nodes only grow.
+      for (const [node, target] of prev) if (!next.has(node)) next.set(node, { ...target, pods: [] });
+      run.placement = next;
+      for (const [node, target] of next) {
+        const before = prev.get(node);
+        if (before === undefined) this.startOn(run, node);
+        else if (JSON.stringify(before.pods) !== JSON.stringify(target.pods) || before.host !== target.host) {
+          this.registry.send(node, { v: PROTOCOL_VERSION, type: 'retarget', runId: run.id, target });
+        }
+      }
+      this.settle(run);
+      this.scheduleUpdate(run);
+    }
   }
 
   /**
@@ -156,6 +221,9 @@ export class RunManager {
     for (const run of this.runs.values()) {
       if (!run.active || !run.targets(node)) continue;
       this.startOn(run, node);
+      // An agent that kept the run across a reconnect ignores startRun; its pods may have changed meanwhile.
+      const target = run.placement?.get(node);
+      if (target !== undefined) this.registry.send(node, { v: PROTOCOL_VERSION, type: 'retarget', runId: run.id, target });
       this.settle(run);
       this.scheduleUpdate(run);
     }
@@ -187,8 +255,9 @@ export class RunManager {
   private fanOut(run: RunRecord, node: string, events: EventRecord[]): void {
     run.events += events.length;
     const seq = ++run.seq;
-    // Encoded once; every subscriber's queue (and the run's history) holds the same bytes.
-    const bytes = encodeFrame({ v: PROTOCOL_VERSION, type: 'events', runId: run.id, node, seq, events });
+    // Encoded once; every subscriber's queue (and the run's history) holds the same bytes. The agent's
+    // encoded columns are forwarded as they are: the hub never modifies an agent's events.
+    const bytes = encodeFrame({ v: PROTOCOL_VERSION, type: 'events', runId: run.id, node, seq, events }, { columns: eventColumnsOf(events) });
     if (run.replayOf === undefined) run.history.push(bytes, events.length);
     for (const sub of run.subscribers) sub.deliverEvents(run.id, bytes, events.length);
     this.scheduleUpdate(run);
@@ -222,6 +291,11 @@ export class RunManager {
   }
 
   private startOn(run: RunRecord, node: string): void {
+    if (run.placement !== undefined && !this.registry.isConnected(node)) {
+      const message = `no agent is connected on node ${node}; the run starts there when one connects`;
+      run.nodes.set(node, emptyNodeStatus(node, 'starting', { code: 'no_targets', message }));
+      return;
+    }
     if (!this.registry.hasGadget(node, run.request.gadget)) {
       const message = `the agent on node ${node} has no gadget ${run.request.gadget}`;
       run.nodes.set(node, emptyNodeStatus(node, 'failed', { code: 'unknown_gadget', message }));
@@ -229,7 +303,8 @@ export class RunManager {
     }
     const prev = run.nodes.get(node);
     run.nodes.set(node, prev === undefined ? emptyNodeStatus(node, 'starting') : withoutError({ ...prev, state: 'starting' }));
-    this.registry.send(node, { v: PROTOCOL_VERSION, type: 'startRun', runId: run.id, request: run.request });
+    const target = run.placement?.get(node);
+    this.registry.send(node, { v: PROTOCOL_VERSION, type: 'startRun', runId: run.id, request: target === undefined ? run.request : { ...run.request, target } });
   }
 
   /** Derives the run's state from its nodes: running once any node runs, finished when none can any more. */

@@ -1,4 +1,4 @@
-import type { ErrorEnvelope, RunInfo, RunNodeStatus, RunRequest, RunState } from '@podscope/protocol';
+import type { ErrorEnvelope, RunInfo, RunNodeStatus, RunRequest, RunState, TargetSelector } from '@podscope/protocol';
 import { RunHistory, type RunHistoryLimits } from './runHistory.ts';
 
 /** Whoever receives a run's frames (a browser connection). Frames are already encoded, once, for everyone. */
@@ -39,6 +39,8 @@ export class RunRecord {
   lastUpdateAt = 0;
   /** The run's frames since its start (bounded), for recordings that start from the beginning. */
   readonly history: RunHistory;
+  /** Cluster mode: the nodes this run goes to, each with the target its agent is given (see k8s/clusterView.ts). */
+  placement: Map<string, TargetSelector> | undefined;
 
   constructor(
     readonly id: string,
@@ -59,6 +61,7 @@ export class RunRecord {
   /** Whether the selector lets this run use `node`. */
   targets(node: string): boolean {
     if (this.replayOf !== undefined) return false;
+    if (this.placement !== undefined) return this.placement.has(node);
     return this.request.target.nodes.length === 0 || this.request.target.nodes.includes(node);
   }
 

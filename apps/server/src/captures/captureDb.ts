@@ -4,10 +4,11 @@ import { CaptureMeta, PodscopeError, formatZodError, type EventRecord } from '@p
 export type Db = Database.Database;
 
 /** Version of the table layout below; stored in `meta` so a future hub can migrate or refuse. */
-export const CAPTURE_SCHEMA_VERSION = 1;
+export const CAPTURE_SCHEMA_VERSION = 2;
 
 // One self-contained file per capture. `events` keeps the columns the queries index or push down to SQL;
 // the full record is the msgpack `body` (shared record structures live in meta under `structures`).
+// Since schema 2 every other field of the capture's gadgets has a generic column too (captureFieldColumns.ts).
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (

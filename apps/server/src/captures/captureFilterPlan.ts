@@ -1,5 +1,7 @@
 import { PodscopeError, commonFields, compileFilter, type CaptureMeta, type EventPredicate, type EventRecord, type FieldMeta, type FilterNode } from '@podscope/protocol';
 import type { Db } from './captureDb.ts';
+import { IN_BODY_SQL, fieldColumnMap, recordFromColumns } from './captureFieldColumns.ts';
+import type { CaptureReader } from './captureStore.ts';
 
 /**
  * How a capture query applies a filter: the clauses SQL can answer exactly go into the WHERE clause on
@@ -19,6 +21,8 @@ export interface FilterPlan {
   key: string;
   /** Fields the filter reads. */
   fields: readonly string[];
+  /** The WHERE clause calls the filter function on every row it looks at: worth computing once and memoizing. */
+  perRowFunction?: boolean;
 }
 
 /** Fields whose column holds exactly the event's value (or NULL when the event lacks it). */
@@ -80,7 +84,11 @@ function clauseSql(node: FilterNode): { sql: string; args: (string | number)[] }
   return undefined;
 }
 
-export function planFilter(text: string, fields: readonly FieldMeta[], range: { from?: number | undefined; to?: number | undefined }): FilterPlan {
+/**
+ * `range.scan` asks for the time range to be checked on the rows rather than searched in the ts index
+ * (better when the range covers most of the capture and the query reads a covering index anyway).
+ */
+export function planFilter(text: string, fields: readonly FieldMeta[], range: { from?: number | undefined; to?: number | undefined; scan?: boolean }): FilterPlan {
   const compiled = compileFilter(text, fields);
   if (!compiled.ok) {
     const { position, message } = compiled.error;
@@ -88,12 +96,14 @@ export function planFilter(text: string, fields: readonly FieldMeta[], range: { 
   }
   const where: string[] = [];
   const args: SqlArg[] = [];
+  // Unary + keeps SQLite from using the ts index for the term.
+  const ts = range.scan === true ? '+ts' : 'ts';
   if (range.from !== undefined) {
-    where.push('ts >= ?');
+    where.push(`${ts} >= ?`);
     args.push(range.from);
   }
   if (range.to !== undefined) {
-    where.push('ts <= ?');
+    where.push(`${ts} <= ?`);
     args.push(range.to);
   }
   const ast = compiled.filter.ast;
@@ -166,4 +176,64 @@ export function resolveByDistinctValues(db: Db, plan: FilterPlan): FilterPlan {
     for (const t of matching) args.push(...t.map((v) => v ?? null));
   }
   return { ...plan, where: plan.where === '' ? `WHERE ${clause}` : `${plan.where} AND ${clause}`, args, residual: undefined };
+}
+
+interface ColumnFilter {
+  fields: readonly string[];
+  matches: EventPredicate;
+  reader: Pick<CaptureReader, 'decoder'>;
+}
+
+interface FilterFunctions {
+  next: number;
+  filters: Map<number, ColumnFilter>;
+  columns: ReadonlyMap<string, string>;
+}
+
+/** Filters registered with a connection's SQL function (the oldest are dropped); plans run soon after they are made. */
+const MAX_REGISTERED = 256;
+const functionsByDb = new WeakMap<Db, FilterFunctions>();
+
+function filterFunctions(reader: Pick<CaptureReader, 'db'>): FilterFunctions {
+  const known = functionsByDb.get(reader.db);
+  if (known !== undefined) return known;
+  const fns: FilterFunctions = { next: 1, filters: new Map(), columns: fieldColumnMap(reader.db) };
+  // podscope_filter(filterId, body-or-NULL, value…): the compiled filter on a record rebuilt from the row's
+  // columns; the body is passed (and decoded) only for rows where a value did not fit its column.
+  reader.db.function('podscope_filter', { varargs: true, directOnly: true }, (id: unknown, body: unknown, ...values: unknown[]) => {
+    const f = fns.filters.get(Number(id));
+    if (f === undefined) throw new Error(`filter ${String(id)} is no longer registered`);
+    const e = recordFromColumns(f.fields, values) ?? (body instanceof Uint8Array ? f.reader.decoder.decode(body) : undefined);
+    return e !== undefined && f.matches(e) ? 1 : 0;
+  });
+  functionsByDb.set(reader.db, fns);
+  return fns;
+}
+
+/**
+ * Moves a residual filter into SQL when every field it reads has a column in this capture (all fields do
+ * since schema 2): the compiled filter runs in-process as an SQL function on the column values, so no
+ * body is decoded and the rows never reach the query code. Plans it cannot help are returned unchanged.
+ */
+export function resolveByColumns(reader: Pick<CaptureReader, 'db' | 'decoder'>, plan: FilterPlan): FilterPlan {
+  const residual = plan.residual;
+  if (residual === undefined || plan.fields.length === 0) return plan;
+  const fns = filterFunctions(reader);
+  const cols = plan.fields.map((f) => fns.columns.get(f));
+  if (cols.some((c) => c === undefined)) return plan;
+  const id = fns.next++;
+  fns.filters.set(id, { fields: plan.fields, matches: residual, reader });
+  for (const old of fns.filters.keys()) {
+    if (fns.filters.size <= MAX_REGISTERED) break;
+    fns.filters.delete(old);
+  }
+  const generic = cols.filter((c): c is string => c !== undefined && c.startsWith('f'));
+  const body = generic.length === 0 ? 'NULL' : `CASE WHEN ${generic.map((c) => `${c} = ${IN_BODY_SQL}`).join(' OR ')} THEN body END`;
+  const clause = `podscope_filter(?, ${body}, ${cols.join(', ')})`;
+  return { ...plan, where: plan.where === '' ? `WHERE ${clause}` : `${plan.where} AND ${clause}`, args: [...plan.args, id], residual: undefined, perRowFunction: true };
+}
+
+/** A plan with as much of its filter in SQL as this capture allows. */
+export function resolvePlan(reader: Pick<CaptureReader, 'db' | 'decoder'>, plan: FilterPlan): FilterPlan {
+  return resolveByColumns(reader, resolveByDistinctValues(reader.db, plan));
 }

@@ -25,6 +25,13 @@ const podKey = (c: Pick<EventColumns, 'ns' | 'pod'>): string | null => (c.pod ==
 export class OverviewCounter {
   private readonly counts = new Map<Dimension, Map<string, number>>(dimensions.map((d) => [d, new Map<string, number>()]));
   private overflow = false;
+  // The per-row path (one call per event written) avoids the dimension lookup and builds each pod key once.
+  private readonly byGadget = this.dimension('byGadget');
+  private readonly byNode = this.dimension('byNode');
+  private readonly byPod = this.dimension('byPod');
+  private readonly byProcess = this.dimension('byProcess');
+  private readonly byError = this.dimension('byError');
+  private readonly podKeys = new Map<string, Map<string, string>>();
 
   static load(db: Db): OverviewCounter {
     const c = new OverviewCounter();
@@ -39,11 +46,11 @@ export class OverviewCounter {
 
   add(c: EventColumns): void {
     if (this.overflow) return;
-    this.bump('byGadget', c.gadget);
-    this.bump('byNode', c.node);
-    this.bump('byPod', podKey(c) ?? '(none)');
-    this.bump('byProcess', c.comm ?? '(none)');
-    if (c.error !== null) this.bump('byError', c.error);
+    this.bump(this.byGadget, c.gadget);
+    this.bump(this.byNode, c.node);
+    this.bump(this.byPod, c.pod === null ? '(none)' : this.podKey(c.ns ?? '', c.pod));
+    this.bump(this.byProcess, c.comm ?? '(none)');
+    if (c.error !== null) this.bump(this.byError, c.error);
   }
 
   toJSON(): StoredOverview {
@@ -51,13 +58,38 @@ export class OverviewCounter {
     return { overflow: false, counts: Object.fromEntries(dimensions.map((d) => [d, Object.fromEntries(this.counts.get(d) ?? [])])) };
   }
 
-  private bump(d: Dimension, key: string): void {
+  private dimension(d: Dimension): Map<string, number> {
     const m = this.counts.get(d);
-    if (m === undefined) return;
-    m.set(key, (m.get(key) ?? 0) + 1);
+    if (m === undefined) throw new Error(`no overview dimension ${d}`);
+    return m;
+  }
+
+  /** `namespace/pod`, as `podKey` builds it, from a cache. */
+  private podKey(ns: string, pod: string): string {
+    let inNs = this.podKeys.get(ns);
+    if (inNs === undefined) {
+      inNs = new Map();
+      this.podKeys.set(ns, inNs);
+    }
+    let key = inNs.get(pod);
+    if (key === undefined) {
+      key = podKey({ ns, pod }) ?? '(none)';
+      if (inNs.size < MAX_KEYS) inNs.set(pod, key);
+    }
+    return key;
+  }
+
+  private bump(m: Map<string, number>, key: string): void {
+    const n = m.get(key);
+    if (n !== undefined) {
+      m.set(key, n + 1);
+      return;
+    }
+    m.set(key, 1);
     if (m.size > MAX_KEYS) {
       this.overflow = true;
       for (const x of this.counts.values()) x.clear();
+      this.podKeys.clear();
     }
   }
 }

@@ -10,7 +10,7 @@ import {
   type SortKey,
 } from '@podscope/protocol';
 import { readStats, type EventColumns } from './captureDb.ts';
-import { captureFields, columnOnlyFields, planFilter, resolveByDistinctValues, type FilterPlan, type SqlArg } from './captureFilterPlan.ts';
+import { captureFields, columnOnlyFields, planFilter, resolvePlan, type FilterPlan, type SqlArg } from './captureFilterPlan.ts';
 import type { CaptureReader } from './captureStore.ts';
 
 /** A row as the scans read it: the indexed columns (+ the body when the filter or sort needs it). */
@@ -20,6 +20,8 @@ export interface ScanRow extends Omit<EventColumns, 'error'> {
 }
 
 const SCAN_COLUMNS = 'id, ts, node, gadget, ns, pod, container, comm, pid';
+/** From this offset on, a filter evaluated per row by an SQL function pages through memoized ids. */
+const DEEP_OFFSET = 1_000;
 /** Memoized scans kept per capture (filter × range × sort). */
 const MAX_MEMO = 8;
 
@@ -36,6 +38,10 @@ export function columnRecord(r: ScanRow): EventRecord {
 
 /** Numeric sort keys SQL orders exactly like `compareBySortKeys` (missing values last). */
 const sqlSortColumns: Readonly<Record<string, string>> = { timestamp: 'ts', 'proc.pid': 'pid' };
+
+/** `ts` is NOT NULL: no null-ordering term, so the ts index serves the order (and LIMIT stops early). */
+const orderTerm = (column: string, descending: boolean): string =>
+  `${column === 'ts' ? '' : `${column} IS NULL, `}${column} ${descending ? 'DESC' : 'ASC'}`;
 
 function parseSort(spec: string, meta: CaptureMeta): SortKey[] {
   const fields = captureFields(meta);
@@ -95,14 +101,21 @@ function pageByIds(reader: CaptureReader, ids: ArrayLike<number>, offset: number
  * filter/range/sort and memoized, so scrolling pages through them costs one small lookup each.
  */
 export function queryEvents(reader: CaptureReader, meta: CaptureMeta, q: CaptureEventsQuery): CaptureEventsResponse {
-  const plan = resolveByDistinctValues(reader.db, planFilter(q.filter, captureFields(meta), { from: q.from, to: q.to }));
+  const plan = resolvePlan(reader, planFilter(q.filter, captureFields(meta), { from: q.from, to: q.to }));
   const keys = parseSort(q.sort, meta);
   const sqlOrder = keys.every((k) => sqlSortColumns[k.field] !== undefined);
   if (plan.residual === undefined && sqlOrder) {
+    const order = [...keys.map((k) => orderTerm(sqlSortColumns[k.field] ?? 'ts', k.descending)), 'id'].join(', ');
+    if (plan.perRowFunction === true && q.offset >= DEEP_OFFSET) {
+      // Deep pages would re-run the filter function on every row before them: keep the ordered ids once.
+      const ids = memoized(reader, `ids:${plan.key}:${q.sort}`, () =>
+        Float64Array.from(reader.db.prepare<SqlArg[], number>(`SELECT id FROM events ${plan.where} ORDER BY ${order}`).pluck().all(...plan.args)),
+      );
+      return { total: ids.length, offset: q.offset, events: pageByIds(reader, ids, q.offset, q.limit) };
+    }
     const total = memoized(reader, `count:${plan.key}`, () =>
       reader.db.prepare<SqlArg[], { n: number }>(`SELECT count(*) AS n FROM events ${plan.where}`).get(...plan.args)?.n ?? 0,
     );
-    const order = [...keys.map((k) => `${sqlSortColumns[k.field] ?? 'ts'} IS NULL, ${sqlSortColumns[k.field] ?? 'ts'} ${k.descending ? 'DESC' : 'ASC'}`), 'id'].join(', ');
     const rows = reader.db
       .prepare<SqlArg[], { id: number; body: Buffer }>(`SELECT id, body FROM events ${plan.where} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...plan.args, q.limit, q.offset);

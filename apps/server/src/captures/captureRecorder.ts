@@ -12,7 +12,7 @@ interface ActiveRecording {
   runId: string;
   subscriber: RunSubscriber;
   timer: NodeJS.Timeout | undefined;
-  /** The run was started for this capture (`POST /api/captures`): stop it with the recording unless others watch. */
+  /** The run was started for this capture (`POST /api/captures`): it ends with the recording, even while browsers watch it. */
   ownsRun: boolean;
   stopping: Promise<CaptureSummary> | undefined;
 }
@@ -101,7 +101,7 @@ export class CaptureRecorder {
     try {
       runs.unsubscribe(rec.runId, rec.subscriber);
       info = runs.get(rec.runId);
-      if (rec.ownsRun && (info.state === 'running' || info.state === 'starting') && runs.recordOf(rec.runId).subscribers.size === 0) info = runs.stop(rec.runId);
+      if (rec.ownsRun && (info.state === 'running' || info.state === 'starting')) info = runs.stop(rec.runId);
     } catch {
       // The run was already pruned; its last counters are unknown.
     }

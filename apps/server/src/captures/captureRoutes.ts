@@ -1,5 +1,7 @@
 import {
   CaptureEventsQuery,
+  CaptureStreamOpsQuery,
+  CaptureStreamsQuery,
   CaptureTimelineQuery,
   CapturesQuery,
   CreateCaptureRequest,
@@ -15,8 +17,11 @@ import {
 } from '@podscope/protocol';
 import { json, readJsonBody, type HttpReply, type HttpRouter, type RouteContext } from '../httpRouter.ts';
 import type { RunManager } from '../runManager.ts';
-import { exportCapture, exportPcapng, type Download } from './captureDownloads.ts';
+import { exportCapture, exportNdjson, exportPcapng, type Download } from './captureDownloads.ts';
 import { importCapture } from './captureImport.ts';
+import { requireNoPayloadFilter } from '../accessControl.ts';
+import { maskCaptureEvents, maskEventsPage, maskPayloads } from './capturePayload.ts';
+import { queryStreamOps, queryStreams } from './captureStreams.ts';
 import { captureOverview } from './captureOverview.ts';
 import { memoized, queryEvents } from './captureQuery.ts';
 import type { CaptureRecorder } from './captureRecorder.ts';
@@ -64,6 +69,8 @@ export function addCaptureRoutes(router: HttpRouter, deps: CaptureRouteDeps): Ht
     .add('GET', '/api/captures', async (ctx) => json({ captures: store.list(CapturesQuery.parse(query(ctx)).search) }))
     .add('POST', '/api/captures', async (ctx) => {
       const req = CreateCaptureRequest.parse(await body(ctx));
+      if (!ctx.access.can('payload:unmask')) requireNoPayloadFilter(req.request.filter, 'an admin may run it');
+      await runs.authorize(req.request, ctx.user);
       return json(recorder.createTimed(req.request, req.durationSec, req.name, ctx.user), 201);
     })
     .add('POST', '/api/runs/:id/record', async (ctx) => {
@@ -105,7 +112,10 @@ export function addCaptureRoutes(router: HttpRouter, deps: CaptureRouteDeps): Ht
       async (ctx) => {
         const q = CaptureEventsQuery.parse(query(ctx));
         const id = idOf(ctx);
-        return json(queryEvents(store.reader(id), store.meta(id), q));
+        const meta = store.meta(id);
+        const mask = await maskPayloads(ctx, id, meta, 'events', q.filter);
+        const page = queryEvents(store.reader(id), meta, q);
+        return json(mask ? maskEventsPage(page) : page);
       },
       { shareable: true },
     )
@@ -115,12 +125,41 @@ export function addCaptureRoutes(router: HttpRouter, deps: CaptureRouteDeps): Ht
       async (ctx) => {
         const q = CaptureTimelineQuery.parse(query(ctx));
         const id = idOf(ctx);
-        return json(queryTimeline(store.reader(id), store.meta(id), q));
+        const meta = store.meta(id);
+        await maskPayloads(ctx, id, meta, 'timeline', q.filter);
+        return json(queryTimeline(store.reader(id), meta, q));
       },
       { shareable: true },
     )
-    .add('GET', '/api/captures/:id/export', async (ctx) => download(await exportCapture(store, idOf(ctx), key)), { shareable: true })
-    .add('GET', '/api/captures/:id/export.pcapng', async (ctx) => download(exportPcapng(store, idOf(ctx), store.meta(idOf(ctx)))), { shareable: true })
+    .add('GET', '/api/captures/:id/export', async (ctx) => {
+      const mask = await maskPayloads(ctx, idOf(ctx), store.meta(idOf(ctx)), 'export');
+      return download(await exportCapture(store, idOf(ctx), key, { mask }));
+    }, { shareable: true })
+    .add('GET', '/api/captures/:id/export.pcapng', async (ctx) => {
+      const meta = store.meta(idOf(ctx));
+      const mask = await maskPayloads(ctx, idOf(ctx), meta, 'export.pcapng');
+      return download(exportPcapng(store, idOf(ctx), meta, { mask }));
+    }, { shareable: true })
+    .add('GET', '/api/captures/:id/export.ndjson', async (ctx) => {
+      const meta = store.meta(idOf(ctx));
+      const mask = await maskPayloads(ctx, idOf(ctx), meta, 'export.ndjson');
+      return download(exportNdjson(store, idOf(ctx), meta, { mask }));
+    }, { shareable: true })
+    .add('GET', '/api/captures/:id/streams', async (ctx) => {
+      const id = idOf(ctx);
+      const meta = store.meta(id);
+      const q = CaptureStreamsQuery.parse(query(ctx));
+      await maskPayloads(ctx, id, meta, 'streams', q.filter);
+      return json(queryStreams(store.reader(id), meta, q));
+    }, { shareable: true })
+    .add('GET', '/api/captures/:id/streams/ops', async (ctx) => {
+      const id = idOf(ctx);
+      const meta = store.meta(id);
+      const q = CaptureStreamOpsQuery.parse(query(ctx));
+      const mask = await maskPayloads(ctx, id, meta, 'streams', q.filter);
+      const res = queryStreamOps(store.reader(id), meta, q);
+      return json(mask ? { ...res, ops: maskCaptureEvents(res.ops) } : res);
+    }, { shareable: true })
     .add('GET', '/api/captures/:id/shares', async (ctx) => {
       store.meta(idOf(ctx));
       return json({ shares: shares.list(idOf(ctx)) });

@@ -1,6 +1,6 @@
 import type { CaptureMeta, CaptureTimelineQuery, CaptureTimelineResponse, TimelineGroupBy } from '@podscope/protocol';
 import { readStats } from './captureDb.ts';
-import { captureFields, planFilter, resolveByDistinctValues, type SqlArg } from './captureFilterPlan.ts';
+import { captureFields, planFilter, resolvePlan, type SqlArg } from './captureFilterPlan.ts';
 import { scanMatches, type ScanRow } from './captureQuery.ts';
 import type { CaptureReader } from './captureStore.ts';
 
@@ -17,7 +17,10 @@ export function queryTimeline(reader: CaptureReader, meta: CaptureMeta, q: Captu
   const fromNs = q.from ?? stats.firstNs ?? 0;
   const toNs = Math.max(fromNs, q.to ?? stats.lastNs ?? fromNs);
   const bucketNs = Math.max(1, Math.ceil((toNs - fromNs + 1) / q.buckets));
-  const plan = resolveByDistinctValues(reader.db, planFilter(q.filter, captureFields(meta), { from: fromNs, to: toNs }));
+  // A range over most of the capture is cheaper checked during the scan of the (pod, ts) index than searched by ts.
+  const span = Math.max(1, (stats.lastNs ?? toNs) - (stats.firstNs ?? fromNs));
+  const scan = toNs - fromNs >= span / 4;
+  const plan = resolvePlan(reader, planFilter(q.filter, captureFields(meta), { from: fromNs, to: toNs, scan }));
   const col = groupColumn[q.groupBy];
   const series = new Map<string, number[]>();
   const add = (key: string | null, bucket: number, n: number): void => {

@@ -4,7 +4,10 @@ import type { Logger } from '../logger.ts';
 import { startTsWorker } from '../tsWorker.ts';
 import type { CaptureStats } from './captureDb.ts';
 import { CaptureFileWriter } from './captureFileWriter.ts';
-import type { WriterCommand, WriterReply, WriterTuning } from './captureWriterMessages.ts';
+import type { CheckpointCommand, CheckpointTuning, WriterCommand, WriterReply, WriterTuning } from './captureWriterMessages.ts';
+
+/** The checkpoint thread folds a recording's WAL back once it holds this much (the writer thread never waits for it). */
+const CHECKPOINT: CheckpointTuning = { intervalMs: 100, walBytes: 16 * 1024 * 1024 };
 
 export interface CaptureWriterLimits extends WriterTuning {
   /** Events handed to the writer but not yet committed, per capture, beyond which new batches are dropped and counted. */
@@ -12,12 +15,14 @@ export interface CaptureWriterLimits extends WriterTuning {
 }
 
 interface Recording {
+  file: string;
   pendingEvents: number;
   /** Batches refused because the writer fell behind: counted, never silent. */
   drops: number;
   stats: CaptureStats;
   failed: string | undefined;
   queued: Uint8Array[];
+  queuedCounts: number[];
   gadget: string;
   finished: ((stats: CaptureStats) => void) | undefined;
 }
@@ -25,9 +30,12 @@ interface Recording {
 /**
  * The main-thread side of capture writing. `frames` only copies bytes into a message for the writer
  * thread, so the fan-out path never waits for SQLite; frames are posted in small groups every tick.
+ * The writer thread decodes and encodes rows and hands them to its insert thread; a checkpoint thread
+ * folds the files' WALs back.
  */
 export class CaptureWriter {
   private readonly worker: Worker;
+  private readonly checkpointer: Worker;
   private readonly recordings = new Map<string, Recording>();
   private postTimer: NodeJS.Immediate | undefined;
   private closed = false;
@@ -44,16 +52,21 @@ export class CaptureWriter {
       for (const [id, r] of this.recordings) this.onReply({ type: 'failed', captureId: id, message: `writer thread failed: ${err.message}` }, r);
     });
     this.worker.unref();
+    this.checkpointer = startTsWorker(new URL('./captureCheckpointWorker.ts', import.meta.url), CHECKPOINT);
+    // Without it the writer's own (rarer) checkpoints still run: a failure costs speed, never data.
+    this.checkpointer.on('error', (err) => logger.warn(`capture checkpoint thread failed: ${err.message}`));
+    this.checkpointer.unref();
   }
 
   open(captureId: string, file: string, meta: CaptureMeta): void {
     // Created here, synchronously, so the capture is listed and readable from the moment it is announced.
     new CaptureFileWriter(file, meta).close();
     const gadget = meta.request.gadget;
-    this.recordings.set(captureId, { pendingEvents: 0, drops: 0, stats: { events: 0, firstNs: null, lastNs: null }, failed: undefined, queued: [], gadget, finished: undefined });
+    this.recordings.set(captureId, { file, pendingEvents: 0, drops: 0, stats: { events: 0, firstNs: null, lastNs: null }, failed: undefined, queued: [], queuedCounts: [], gadget, finished: undefined });
     // The thread keeps the process alive only while it holds a recording's unwritten events.
     this.worker.ref();
     this.post({ type: 'open', captureId, file, meta });
+    this.postCheckpoint({ type: 'watch', file });
   }
 
   /** Accepts one encoded `events` frame; returns false (and counts the drop) when the writer is too far behind. */
@@ -67,6 +80,7 @@ export class CaptureWriter {
     r.pendingEvents += events;
     // The fan-out shares these bytes with every subscriber; the writer gets its own copy.
     r.queued.push(new Uint8Array(bytes));
+    r.queuedCounts.push(events);
     this.schedulePost();
     return true;
   }
@@ -102,7 +116,7 @@ export class CaptureWriter {
     if (this.closed) return;
     await Promise.all([...this.recordings.keys()].map((id) => this.finish(id, () => ({ state: 'interrupted', endedAt: Date.now() }))));
     this.closed = true;
-    await this.worker.terminate();
+    await Promise.all([this.worker.terminate(), this.checkpointer.terminate()]);
   }
 
   private schedulePost(): void {
@@ -115,14 +129,20 @@ export class CaptureWriter {
     for (const [captureId, r] of this.recordings) {
       if (r.queued.length === 0) continue;
       const frames = r.queued;
+      const counts = r.queuedCounts;
       r.queued = [];
-      this.post({ type: 'frames', captureId, gadget: r.gadget, frames }, frames.map((f) => f.buffer as ArrayBuffer));
+      r.queuedCounts = [];
+      this.post({ type: 'frames', captureId, gadget: r.gadget, frames, counts }, frames.map((f) => f.buffer as ArrayBuffer));
     }
   }
 
   private post(cmd: WriterCommand, transfer: ArrayBuffer[] = []): void {
     if (this.closed) return;
     this.worker.postMessage(cmd, transfer);
+  }
+
+  private postCheckpoint(cmd: CheckpointCommand): void {
+    if (!this.closed) this.checkpointer.postMessage(cmd);
   }
 
   private onReply(m: WriterReply, known?: Recording): void {
@@ -139,6 +159,7 @@ export class CaptureWriter {
         return;
       case 'finished':
         r.stats = m.stats;
+        this.postCheckpoint({ type: 'unwatch', file: r.file });
         this.recordings.delete(m.captureId);
         if (this.recordings.size === 0) this.worker.unref();
         r.finished?.(m.stats);

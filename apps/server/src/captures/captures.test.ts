@@ -132,6 +132,24 @@ describe('recording a live run', () => {
     await waitFor('run stopped', () => hub.runs.get(run.id).state === 'stopped');
     expect(agents[0]?.received.some((m) => m.type === 'stopRun' && m.runId === run.id)).toBe(true);
   });
+
+  it('ends a timed capture and its run at the duration even while a browser watches the run', async () => {
+    h = await hubWithAgents(['node-a']);
+    const { hub, cookie, agents } = h;
+    const res = await api(hub, 'POST', '/api/captures', { cookie, body: { request: { gadget: 'trace_exec', target: {} }, durationSec: 1, name: 'watched' } });
+    expect(res.status).toBe(201);
+    const { capture, run } = res.body as { capture: { id: string }; run: { id: string } };
+    const browser = await TestBrowser.connect(hub, cookie);
+    await browser.subscribe(run.id);
+    await waitFor('startRun', () => agents[0]?.startRuns().includes(run.id));
+    agents[0]?.status(run.id);
+    agents[0]?.events(run.id, 1, [synthEvent(0, 'node-a')]);
+    await waitFor('capture complete', async () => (await getCapture(hub, capture.id, { cookie })).capture.state === 'complete');
+    await waitFor('run stopped', () => hub.runs.get(run.id).state === 'stopped');
+    expect(agents[0]?.received.some((m) => m.type === 'stopRun' && m.runId === run.id)).toBe(true);
+    expect((await getCapture(hub, capture.id, { cookie })).capture.events).toBe(1);
+    await browser.close();
+  });
 });
 
 describe('replay', () => {
@@ -147,15 +165,24 @@ describe('replay', () => {
     await browser.subscribe(run.id);
     await waitFor('all replayed events', () => browser.events(run.id).length === total);
     expect(browser.events(run.id)[0]).toEqual(synthEvent(0, 'node-a', 0));
-    const status = ReplayResponse.parse((await api(hub, 'GET', `/api/replays/${replay.runId}`, { cookie })).body).replay;
-    expect(status).toMatchObject({ done: true, played: total });
+    // Everything has played: the pseudo-run ends, and its status still says so.
+    await waitFor('replay run ended', () => hub.runs.get(run.id).state === 'stopped');
+    const ended = ReplayResponse.parse((await api(hub, 'GET', `/api/replays/${replay.runId}`, { cookie })).body);
+    expect(ended.replay).toMatchObject({ done: true, played: total });
+    expect(ended.run.state).toBe('stopped');
+    expect((await api(hub, 'POST', `/api/replays/${run.id}/control`, { cookie, body: { action: 'seek', position: ended.replay.firstNs } })).status).toBe(409);
 
-    const seek = await api(hub, 'POST', `/api/replays/${run.id}/control`, { cookie, body: { action: 'seek', position: status.lastNs } });
-    expect(seek.status).toBe(200);
-    await waitFor('last event again', () => browser.events(run.id).length === total + 1);
-    const paused = ReplayResponse.parse((await api(hub, 'POST', `/api/replays/${run.id}/control`, { cookie, body: { action: 'pause' } })).body);
+    // A second replay, paused and moved to the last event before anyone watches: it plays just that one, then ends.
+    const second = ReplayResponse.parse((await api(hub, 'POST', `/api/captures/${captureId}/replay`, { cookie, body: { speed: 1 } })).body);
+    const paused = ReplayResponse.parse((await api(hub, 'POST', `/api/replays/${second.run.id}/control`, { cookie, body: { action: 'pause' } })).body);
     expect(paused.replay.paused).toBe(true);
-    expect((await api(hub, 'POST', `/api/replays/${run.id}/control`, { cookie, body: { action: 'jump' } })).status).toBe(400);
+    expect((await api(hub, 'POST', `/api/replays/${second.run.id}/control`, { cookie, body: { action: 'seek', position: ended.replay.lastNs } })).status).toBe(200);
+    expect((await api(hub, 'POST', `/api/replays/${second.run.id}/control`, { cookie, body: { action: 'jump' } })).status).toBe(400);
+    await browser.subscribe(second.run.id);
+    expect((await api(hub, 'POST', `/api/replays/${second.run.id}/control`, { cookie, body: { action: 'resume' } })).status).toBe(200);
+    await waitFor('second replay ended', () => hub.runs.get(second.run.id).state === 'stopped');
+    await waitFor('the last event', () => browser.events(second.run.id).length === 1);
+    expect(browser.events(second.run.id)[0]?.timestamp).toBe(ended.replay.lastNs);
     await browser.close();
   });
 });

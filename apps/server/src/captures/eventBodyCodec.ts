@@ -9,22 +9,40 @@ type Structures = unknown[][];
 
 const MAX_SHARED_STRUCTURES = 1024;
 
-function storedStructures(db: Db): Structures {
+export function storedStructures(db: Db): Structures {
   const v = readMetaRows(db).get('structures');
   return Array.isArray(v) ? v.filter((s): s is unknown[] => Array.isArray(s)) : [];
 }
+
+/** Saves the structures (as the JSON stored in meta) in the transaction of the rows that use them. */
+export type SaveStructures = (structuresJson: string) => void;
 
 /** Encodes event bodies for one capture file; call inside the write transaction. */
 export class EventBodyEncoder {
   private readonly packr: Packr;
 
-  constructor(db: Db) {
-    const save = db.prepare('INSERT INTO meta (key, value) VALUES (\'structures\', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  /**
+   * With a database: new structures are written to it at once (the caller is inside its transaction).
+   * With stored structures and a `save` callback: the caller commits them with the rows (another thread may).
+   */
+  constructor(db: Db);
+  constructor(structures: unknown[][], save: SaveStructures);
+  constructor(source: Db | unknown[][], save?: SaveStructures) {
+    let structures: Structures;
+    let persist: SaveStructures;
+    if (Array.isArray(source)) {
+      structures = source;
+      persist = save ?? (() => undefined);
+    } else {
+      const put = source.prepare('INSERT INTO meta (key, value) VALUES (\'structures\', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+      structures = storedStructures(source);
+      persist = (json) => void put.run(json);
+    }
     this.packr = new Packr({
-      structures: storedStructures(db),
+      structures,
       maxSharedStructures: MAX_SHARED_STRUCTURES,
-      saveStructures: (structures: Structures) => {
-        save.run(JSON.stringify(structures));
+      saveStructures: (updated: Structures) => {
+        persist(JSON.stringify(updated));
         return true;
       },
       moreTypes: false,

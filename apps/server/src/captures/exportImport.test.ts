@@ -140,6 +140,22 @@ describe('pcap and pcapng', () => {
     expect(CaptureCreatedResponse.parse(again.body).capture.events).toBe(3);
   });
 
+  it('filters an imported pcap by the node its overview shows (a click on the node tile)', async () => {
+    h = await hubWithAgents([]);
+    const { hub, cookie } = h;
+    const res = await upload(hub, cookie, pcapFile(packets), 'nodes.pcap');
+    expect(res.status).toBe(201);
+    const { capture } = CaptureCreatedResponse.parse(res.body);
+    const { overview } = await getCapture(hub, capture.id, { cookie });
+    expect(overview.byNode).toEqual([{ key: 'pcap', count: packets.length }]);
+    for (const { key, count } of overview.byNode) {
+      const rows = await allEvents(hub, capture.id, cookie, { filter: `k8s.node==${key}` });
+      expect(rows).toHaveLength(count);
+      expect(rows.every((r) => r.event['k8s.node'] === key)).toBe(true);
+      expect(await allEvents(hub, capture.id, cookie, { filter: `k8s.node!=${key}` })).toHaveLength(0);
+    }
+  });
+
   it('answers 409 for pcapng export of a capture that is not a packet capture', async () => {
     h = await hubWithAgents(['node-a']);
     const { captureId } = await recordedCapture(h, 10);

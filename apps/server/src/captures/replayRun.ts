@@ -161,11 +161,19 @@ export class ReplayRun {
     const last = rows[rows.length - 1];
     if (last !== undefined) this.cursor = { ts: last.ts, id: last.id };
     this.played += rows.length;
-    if (rows.length < ROWS_PER_TICK && upTo >= this.lastNs) this.done = true;
+    if (rows.length < ROWS_PER_TICK && upTo >= this.lastNs) {
+      // The whole capture has played: the pseudo-run ends (its viewers see it stop, like a live run's end).
+      this.done = true;
+      this.runs.stop(this.run.id);
+      this.stop();
+    }
   }
 }
 
-/** The replays in progress, by pseudo-run id. */
+/** Ended replays whose status stays readable (the player shows "done"), newest kept. */
+const KEEP_ENDED = 16;
+
+/** The replays in progress, and the last ended ones, by pseudo-run id. */
 export class ReplayRegistry {
   private readonly replays = new Map<string, ReplayRun>();
 
@@ -174,9 +182,10 @@ export class ReplayRegistry {
     this.replays.set(r.runId, r);
   }
 
+  /** A replay's status and controls; an ended one still answers its status (controls refuse with a conflict). */
   get(runId: string): ReplayRun {
     const r = this.replays.get(runId);
-    if (r === undefined || r.finished) throw new PodscopeError('not_found', `no replay with run id ${runId}`, { runId });
+    if (r === undefined) throw new PodscopeError('not_found', `no replay with run id ${runId}`, { runId });
     return r;
   }
 
@@ -186,8 +195,8 @@ export class ReplayRegistry {
   }
 
   private prune(): void {
-    for (const [id, r] of this.replays) {
-      if (!r.finished) continue;
+    const ended = [...this.replays].filter(([, r]) => r.finished);
+    for (const [id, r] of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) {
       r.stop();
       this.replays.delete(id);
     }
