@@ -1,11 +1,12 @@
 'use client';
 
-import type { EventRecord, FieldMeta } from '@podscope/protocol';
+import { redactPayload, type EventRecord, type FieldMeta } from '@podscope/protocol';
 import { orderedKeys } from '../lib/columns.ts';
 import { formatField, formatTimestampLong } from '../lib/formatField.ts';
-import { redactBytes } from '../lib/httpHints.ts';
 import { isIoRow, renderBytes, streamKeyOf } from '../lib/ioStreams.ts';
 import { base64Bytes, isPacketRow } from '../lib/packetView.ts';
+import { isConnectionRow } from '../lib/tcpStreamLink.ts';
+import { ConnectionStreamLink } from './ConnectionStreamLink.tsx';
 import { PacketDetail } from './PacketDetail.tsx';
 
 interface Props {
@@ -45,9 +46,10 @@ export function EventDetail({ title, row, missing, fields, onClose, onOpenStream
             </button>
           </div>
         )}
+        {isConnectionRow(row) && <ConnectionStreamLink row={row} />}
         {io && typeof row['data'] === 'string' && row['data'] !== '' && (
           <pre className="io-op-data io-detail-data" data-testid="io-detail-data" aria-label="Captured bytes (secrets masked)">
-            {renderBytes(redactBytes(base64Bytes(row['data'])), 'dotted')}
+            {renderBytes(redactPayload(base64Bytes(row['data'])), 'dotted')}
           </pre>
         )}
         <dl className="detail-list">

@@ -1,36 +1,49 @@
 'use client';
 
 import { useMemo, useState, type ReactNode } from 'react';
-import type { EventRecord } from '@podscope/protocol';
+import { parseHttpHead, redactPayload, type EventRecord, type HttpHead } from '@podscope/protocol';
 import { formatTimestampNs } from '../lib/formatField.ts';
-import { parseHttpHead, redactBytes, type HttpHead } from '../lib/httpHints.ts';
-import { findMatches, formatBytes, groupStreams, renderBytes, sortStreams, splitMatches, streamFilter, streamOps, viewAsTitles, type IoOp, type IoStream, type StreamSort, type ViewAs } from '../lib/ioStreams.ts';
+import { findMatches, formatBytes, renderBytes, splitMatches, streamFilter, streamOps, viewAsTitles, type IoOp, type IoStream, type StreamSort, type ViewAs } from '../lib/ioStreams.ts';
+
+/** The open stream and its rows (`null` while they load). */
+export interface OpenStream {
+  stream: IoStream;
+  rows: readonly [number, EventRecord][] | null;
+  /** Above the operations (e.g. how many of them are shown). */
+  note?: ReactNode;
+  /** The hub sent the bytes unmasked on request (an audited admin view): show them as they are. */
+  raw?: boolean;
+}
 
 interface Props {
-  /** The trace_io rows at hand, each with its ref (live store index or capture row id). */
-  rows: readonly [number, EventRecord][];
+  /** The streams in display order (sorted by `sort`). */
+  streams: readonly IoStream[];
+  sort: StreamSort;
+  onSort: (sort: StreamSort) => void;
   /** Key of the open stream (URL `stream=`). */
   selected: string | undefined;
+  /** Set when the selected stream is known; undefined when it is not among the streams at hand. */
+  open: OpenStream | undefined;
   onSelect: (key: string | undefined) => void;
   /** Jump to the stream's raw events with this filter. */
   onRawEvents: (filter: string) => void;
   /** A note above the list (how many events were read, that more exist). */
   note?: ReactNode;
+  /** Below the list (paging). */
+  footer?: ReactNode;
+  /** How many streams there are in all (default: the list's length). */
+  total?: number;
   empty: string;
 }
 
 const sortTitles: Record<StreamSort, string> = { bytes: 'Bytes', in: 'In', out: 'Out', ops: 'Ops', errors: 'Errors', first: 'First seen' };
 
 /** Sysdig Inspect's I/O streams: connections and files per container, and one stream's reads and writes in order. */
-export function IoStreamsView({ rows, selected, onSelect, onRawEvents, note, empty }: Props) {
-  const [sort, setSort] = useState<StreamSort>('bytes');
-  const streams = useMemo(() => groupStreams(rows.map(([, r]) => r)), [rows]);
-  const sorted = useMemo(() => sortStreams(streams, sort), [streams, sort]);
-  const open = selected === undefined ? undefined : streams.find((st) => st.key === selected);
+export function IoStreamsView({ streams, sort, onSort, selected, open, onSelect, onRawEvents, note, footer, total, empty }: Props) {
   return (
     <div className="category-view io-streams" data-testid="io-streams">
       <div className="view-meta">
-        <span data-testid="io-stream-count">{streams.length} streams</span>
+        <span data-testid="io-stream-count">{total ?? streams.length} streams</span>
         {note}
         <span className="muted">Header values of Authorization, Cookie and Set-Cookie and password= fields are masked.</span>
       </div>
@@ -41,7 +54,7 @@ export function IoStreamsView({ rows, selected, onSelect, onRawEvents, note, emp
             <p className="muted">This stream is not among the events at hand.</p>
           </div>
         ) : (
-          <StreamPane stream={open} rows={rows} onBack={() => onSelect(undefined)} onRawEvents={onRawEvents} />
+          <StreamPane open={open} onBack={() => onSelect(undefined)} onRawEvents={onRawEvents} />
         )
       ) : (
         <div className="io-stream-list">
@@ -54,7 +67,7 @@ export function IoStreamsView({ rows, selected, onSelect, onRawEvents, note, emp
                 <th>Stream</th>
                 {(['in', 'out', 'bytes', 'ops', 'errors', 'first'] as const).map((k) => (
                   <th key={k}>
-                    <button type="button" className={`sort-btn${sort === k ? ' active' : ''}`} data-testid={`io-sort-${k}`} onClick={() => setSort(k)}>
+                    <button type="button" className={`sort-btn${sort === k ? ' active' : ''}`} data-testid={`io-sort-${k}`} onClick={() => onSort(k)}>
                       {sortTitles[k]}{sort === k ? ' ▾' : ''}
                     </button>
                   </th>
@@ -63,8 +76,8 @@ export function IoStreamsView({ rows, selected, onSelect, onRawEvents, note, emp
               </tr>
             </thead>
             <tbody>
-              {sorted.map((st) => (
-                <tr key={st.key} className="io-stream-row" data-testid="io-stream-row" data-fd-name={st.fdName} data-bytes={st.bytesIn + st.bytesOut} onClick={() => onSelect(st.key)} title="Open the stream">
+              {streams.map((st) => (
+                <tr key={st.key} className="io-stream-row" data-testid="io-stream-row" data-fd-name={st.fdName} data-bytes={st.bytesIn + st.bytesOut} data-http-flags={st.httpFlags} onClick={() => onSelect(st.key)} title="Open the stream">
                   <td>{st.pod !== '' ? `${st.namespace}/${st.pod}` : '—'}{st.container !== '' ? ` · ${st.container}` : ''}</td>
                   <td>{st.comm}</td>
                   <td>{st.fdType}</td>
@@ -81,6 +94,7 @@ export function IoStreamsView({ rows, selected, onSelect, onRawEvents, note, emp
             </tbody>
           </table>
           {streams.length === 0 && <p className="muted pad">{empty}</p>}
+          {footer}
         </div>
       )}
     </div>
@@ -93,17 +107,18 @@ interface Shown {
   head: HttpHead | null;
 }
 
-function StreamPane({ stream, rows, onBack, onRawEvents }: { stream: IoStream; rows: readonly [number, EventRecord][]; onBack: () => void; onRawEvents: (filter: string) => void }) {
+function StreamPane({ open, onBack, onRawEvents }: { open: OpenStream; onBack: () => void; onRawEvents: (filter: string) => void }) {
+  const { stream, rows, raw = false } = open;
   const [viewAs, setViewAs] = useState<ViewAs>('printable');
   const [search, setSearch] = useState('');
-  const ops = useMemo(() => streamOps(rows, stream.key), [rows, stream.key]);
+  const ops = useMemo(() => (rows === null ? [] : streamOps(rows, stream.key)), [rows, stream.key]);
   const shown: Shown[] = useMemo(
     () =>
       ops.map((op) => {
-        const bytes = redactBytes(op.data);
+        const bytes = raw ? op.data : redactPayload(op.data);
         return { op, text: renderBytes(bytes, viewAs), head: parseHttpHead(bytes) };
       }),
-    [ops, viewAs],
+    [ops, viewAs, raw],
   );
   const matches = useMemo(() => shown.reduce((sum, s) => sum + findMatches(s.text, search).length, 0), [shown, search]);
   const heads = shown.filter((s) => s.head !== null);
@@ -130,14 +145,15 @@ function StreamPane({ stream, rows, onBack, onRawEvents }: { stream: IoStream; r
         <input className="input io-search" type="search" placeholder="search in stream" aria-label="Search in stream" data-testid="io-search" value={search} onChange={(e) => setSearch(e.target.value)} />
         <span className="muted" data-testid="io-search-count" data-count={matches}>{search === '' ? '' : `${matches} match${matches === 1 ? '' : 'es'}`}</span>
       </div>
+      {open.note}
       {heads.length > 0 && (
         <ul className="io-http" data-testid="io-http">
           {heads.map(({ op, head }) =>
             head === null ? null : (
               <li key={op.ref} className={`io-http-${op.direction}`}>
                 <span className="mono">{head.startLine}</span>
-                {head.flags.map((f) => (
-                  <span key={f.text} className="io-flag" data-testid="io-http-flag" data-kind={f.kind}> ⚠ {f.text}</span>
+                {head.problems.map((f) => (
+                  <span key={f.message} className="io-flag" data-testid="io-http-flag" data-kind={f.kind}> ⚠ {f.message}: {f.line}</span>
                 ))}
               </li>
             ),
@@ -155,21 +171,22 @@ function StreamPane({ stream, rows, onBack, onRawEvents }: { stream: IoStream; r
               <details className="io-http-headers">
                 <summary>{head.headers.length} headers</summary>
                 <dl>
-                  {head.headers.map(([k, v], i) => (
-                    <div key={i}><dt>{k}</dt><dd>{v}</dd></div>
+                  {head.headers.map((h, i) => (
+                    <div key={i}><dt>{h.name}</dt><dd>{h.value}</dd></div>
                   ))}
                 </dl>
               </details>
             )}
-            {head?.flags.map((f) => (
-              <div key={f.text} className="io-flag io-op-flag" data-kind={f.kind}>⚠ {f.text}</div>
+            {head?.problems.map((f) => (
+              <div key={f.message} className="io-flag io-op-flag" data-kind={f.kind}>⚠ {f.message}: {f.line}</div>
             ))}
             <pre className={`io-op-data${viewAs === 'hex' ? ' io-op-hex' : ''}`}>
               {splitMatches(text, search).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : p.text))}
             </pre>
           </section>
         ))}
-        {shown.length === 0 && <p className="muted pad">No reads or writes with data in this stream.</p>}
+        {rows === null && <p className="muted pad" data-testid="io-ops-loading">Reading the stream&apos;s operations…</p>}
+        {rows !== null && shown.length === 0 && <p className="muted pad">No reads or writes with data in this stream.</p>}
       </div>
     </div>
   );

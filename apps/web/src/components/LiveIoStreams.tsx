@@ -1,8 +1,8 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { EventPredicate, EventRecord } from '@podscope/protocol';
-import { isIoRow } from '../lib/ioStreams.ts';
+import { groupStreams, isIoRow, sortStreams, type StreamSort } from '../lib/ioStreams.ts';
 import type { LiveRunFeed } from '../lib/liveRun.ts';
 import { IoStreamsView } from './IoStreamsView.tsx';
 
@@ -27,6 +27,10 @@ function snapshot(feed: LiveRunFeed, predicate: EventPredicate | null): [number,
 /** The I/O streams of the rows in the browser buffer, regrouped once a second while rows arrive. */
 export function LiveIoStreams({ feed, predicate, selected, onSelect, onRawEvents }: Props) {
   const [rows, setRows] = useState<[number, EventRecord][]>(() => snapshot(feed, predicate));
+  const [sort, setSort] = useState<StreamSort>('bytes');
+  const streams = useMemo(() => groupStreams(rows.map(([, r]) => r)), [rows]);
+  const sorted = useMemo(() => sortStreams(streams, sort), [streams, sort]);
+  const openStream = selected === undefined ? undefined : streams.find((st) => st.key === selected);
   useEffect(() => {
     let seen = -1;
     const refresh = () => {
@@ -40,7 +44,10 @@ export function LiveIoStreams({ feed, predicate, selected, onSelect, onRawEvents
   }, [feed, predicate]);
   return (
     <IoStreamsView
-      rows={rows}
+      streams={sorted}
+      sort={sort}
+      onSort={setSort}
+      open={openStream === undefined ? undefined : { stream: openStream, rows }}
       selected={selected}
       onSelect={onSelect}
       onRawEvents={onRawEvents}

@@ -15,12 +15,18 @@ export function LoginForm() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const submit = async (e: FormEvent) => {
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    // Read the fields themselves: text typed before the page hydrated is in the inputs but not in the state.
+    const form = new FormData(e.currentTarget);
+    const typed = (name: string, state: string): string => {
+      const v = form.get(name);
+      return typeof v === 'string' && v !== '' ? v : state;
+    };
     setBusy(true);
     setError(null);
     try {
-      await hubClient.login(username, password);
+      await hubClient.login(typed('username', username), typed('password', password));
       window.location.assign(safeNext());
     } catch (err) {
       const env = errorEnvelopeOf(err);

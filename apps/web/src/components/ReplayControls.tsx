@@ -52,7 +52,7 @@ export function ReplayStart({ captureId, fromNs }: { captureId: string; fromNs: 
   );
 }
 
-/** In the live view of a replay run: pause, speed and a position scrubber over the capture's time span. */
+/** In the live view of a replay run: pause, speed and a position scrubber over the capture's time span (a finished replay's run has ended: start another). */
 export function LiveReplayControls({ runId, captureId }: { runId: string; captureId: string }) {
   const [status, setStatus] = useState<ReplayStatus | null>(null);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
@@ -95,7 +95,7 @@ export function LiveReplayControls({ runId, captureId }: { runId: string; captur
       <button type="button" className="btn btn-small" data-testid="replay-pause" disabled={status === null || status.done} onClick={() => void control({ action: status?.paused === true ? 'resume' : 'pause' })}>
         {status?.paused === true ? '▶ Resume' : '⏸ Pause'}
       </button>
-      <select data-testid="replay-speed" aria-label="Replay speed" value={String(status?.speed ?? '1')} disabled={status === null} onChange={(e) => void control({ action: 'speed', speed: speedOf(e.target.value) })}>
+      <select data-testid="replay-speed" aria-label="Replay speed" value={String(status?.speed ?? '1')} disabled={status === null || status.done} onChange={(e) => void control({ action: 'speed', speed: speedOf(e.target.value) })}>
         {speeds.map((s) => (
           <option key={s.value} value={s.value}>
             {s.label}
@@ -110,7 +110,7 @@ export function LiveReplayControls({ runId, captureId }: { runId: string; captur
         min={0}
         max={SCRUB_STEPS}
         value={shown}
-        disabled={status === null}
+        disabled={status === null || status.done}
         onChange={(e) => setScrub(Number(e.target.value))}
         onPointerUp={() => {
           if (scrub !== null) void control({ action: 'seek', position: nsAt(scrub) });

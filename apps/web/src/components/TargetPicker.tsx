@@ -25,6 +25,12 @@ function ContainerRow({ c, testId, selected, onClick }: { c: ContainerInfo; test
       <button type="button" className={`tree-item tree-container${selected ? ' selected' : ''}`} data-testid={testId} aria-pressed={selected} onClick={onClick} title={`${c.image}\nid ${c.id}`}>
         <span className="tree-label">{name}</span>
         <span className="chip">{c.runtime}</span>
+        {c.state !== undefined && c.state !== 'running' && (
+          // Cluster mode lists pods the API server knows before their containers run.
+          <span className="chip" data-testid="container-state">
+            {c.state}
+          </span>
+        )}
         <span className="tree-meta">{c.image}</span>
       </button>
     </li>

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   CaptureCreatedResponse,
   CaptureEventsResponse,
+  CaptureStreamOpsResponse,
+  CaptureStreamsResponse,
   CaptureResponse,
   CapturesResponse,
   CaptureSummary,
@@ -11,6 +13,8 @@ import {
   RetentionSettings,
   SharesResponse,
   type CaptureEventsQuery,
+  type CaptureStreamOpsQuery,
+  type CaptureStreamsQuery,
   type CaptureTimelineQuery,
   type CreateCaptureRequest,
   type RecordRunRequest,
@@ -30,6 +34,8 @@ export const captureRoutes = {
   one: (id: string) => `/api/captures/${enc(id)}`,
   events: (id: string) => `/api/captures/${enc(id)}/events`,
   timeline: (id: string) => `/api/captures/${enc(id)}/timeline`,
+  streams: (id: string) => `/api/captures/${enc(id)}/streams`,
+  streamOps: (id: string) => `/api/captures/${enc(id)}/streams/ops`,
   shares: (id: string) => `/api/captures/${enc(id)}/shares`,
   share: (id: string, shareId: string) => `/api/captures/${enc(id)}/shares/${enc(shareId)}`,
   export: (id: string) => `/api/captures/${enc(id)}/export`,
@@ -67,6 +73,10 @@ export const captureClient = {
   },
   events: async (id: string, q: Partial<CaptureEventsQuery>, signal?: AbortSignal): Promise<CaptureEventsResponse> =>
     request(captureRoutes.events(id) + queryString({ ...q }), CaptureEventsResponse, signal !== undefined ? { signal } : {}),
+  streams: async (id: string, q: Partial<CaptureStreamsQuery>, signal?: AbortSignal): Promise<CaptureStreamsResponse> =>
+    request(captureRoutes.streams(id) + queryString({ ...q }), CaptureStreamsResponse, signal !== undefined ? { signal } : {}),
+  streamOps: async (id: string, q: Partial<Omit<CaptureStreamOpsQuery, 'others'>> & { key: string; unmask?: 1 }, signal?: AbortSignal): Promise<CaptureStreamOpsResponse> =>
+    request(captureRoutes.streamOps(id) + queryString({ ...q }), CaptureStreamOpsResponse, signal !== undefined ? { signal } : {}),
   timeline: async (id: string, q: Partial<CaptureTimelineQuery>, signal?: AbortSignal): Promise<CaptureTimelineResponse> =>
     request(captureRoutes.timeline(id) + queryString({ ...q }), CaptureTimelineResponse, signal !== undefined ? { signal } : {}),
   record: async (runId: string, req: z.input<typeof RecordRunRequest>): Promise<CaptureSummary> => (await request(captureRoutes.record(runId), CaptureOnly, { method: 'POST', body: req })).capture,

@@ -8,6 +8,7 @@ import {
   toErrorEnvelope,
   type ErrorEnvelope,
   type GadgetMeta,
+  type Permission,
   type RunInfo,
   type RunRequestInput,
 } from '@podscope/protocol';
@@ -133,6 +134,8 @@ export const hubClient = {
     await request('/api/logout', Anything, { method: 'POST', redirectOn401: false });
   },
   me: async (): Promise<string> => (await request('/api/me', MeResponse)).user,
+  /** What the logged-in user may do (e.g. `payload:unmask`). */
+  permissions: async (): Promise<Permission[]> => (await request('/api/me', MeResponse)).permissions,
   gadgets: async (): Promise<GadgetMeta[]> => (await request('/api/gadgets', GadgetsResponse)).gadgets,
   inventory: async (): Promise<InventoryResponse> => request('/api/inventory', InventoryResponse),
   startRun: async (req: RunRequestInput): Promise<RunInfo> => (await request('/api/runs', RunResponse, { method: 'POST', body: req })).run,

@@ -1,145 +1,24 @@
-import type { EventRecord } from '@podscope/protocol';
+import { IO_GADGET, addToIoStream, ioDirectionOf, ioStreamKeyOf, isIoEvent, sortIoStreams, type EventRecord, type IoDirection, type IoStreamSort, type IoStreamSummary } from '@podscope/protocol';
 import { quoteFilterValue } from './clickFilter.ts';
-import { parseHttpHead } from './httpHints.ts';
 import { base64Bytes, hexDumpText } from './packetView.ts';
 
-/** The gadget whose events make I/O streams. */
-export const IO_GADGET = 'trace_io';
-
-/** Direction of a trace_io data syscall; `other` = connect/accept/open/close. */
-export type IoDirection = 'read' | 'write' | 'other';
-
-const READ_OPS: ReadonlySet<string> = new Set(['READ', 'READV', 'PREAD', 'PREADV', 'RECV', 'RECVFROM', 'RECVMSG', 'RECVMMSG']);
-const WRITE_OPS: ReadonlySet<string> = new Set(['WRITE', 'WRITEV', 'PWRITE', 'PWRITEV', 'SEND', 'SENDTO', 'SENDMSG', 'SENDMMSG', 'SENDFILE']);
-
-export function directionOf(op: unknown): IoDirection {
-  const o = typeof op === 'string' ? op.toUpperCase() : '';
-  if (READ_OPS.has(o) || o.startsWith('RECV')) return 'read';
-  if (WRITE_OPS.has(o) || o.startsWith('SEND')) return 'write';
-  return 'other';
-}
-
-/** A trace_io event: it has an op and an fd name. */
-export function isIoRow(row: EventRecord | undefined): row is EventRecord {
-  return row !== undefined && typeof row['op'] === 'string' && typeof row['fd.name'] === 'string';
-}
+// Grouping is shared with the hub (packages/protocol), so a stream key means the same live and in captures.
+export { IO_GADGET, type IoDirection };
+export const directionOf = ioDirectionOf;
+export const isIoRow = isIoEvent;
+export const streamKeyOf = ioStreamKeyOf;
+export type IoStream = IoStreamSummary;
+export type StreamSort = IoStreamSort;
+export const sortStreams = sortIoStreams;
 
 const s = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '');
 const n = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : 0);
 
-/** Streams are per connection or file per container (as Sysdig Inspect groups them), and per process name. */
-export function streamKeyOf(row: EventRecord): string {
-  return [s(row['k8s.namespace']), s(row['k8s.podName']), s(row['k8s.containerName']), s(row['proc.comm']), s(row['fd.name'])].join('|');
-}
-
-export interface IoStream {
-  key: string;
-  namespace: string;
-  pod: string;
-  container: string;
-  comm: string;
-  fdName: string;
-  fdType: string;
-  bytesIn: number;
-  bytesOut: number;
-  reads: number;
-  writes: number;
-  /** connect/accept/open/close. */
-  others: number;
-  errors: number;
-  firstSeen: number;
-  lastSeen: number;
-  /** HTTP heads seen in the captured bytes. */
-  httpHeads: number;
-  /** Malformed header lines and 5xx statuses among them. */
-  httpFlags: number;
-}
-
-const HTTP_START = /^(HTTP\/\d|[A-Z]{3,7} \S)/;
-
-/** The HTTP head an event's bytes start with, or null; decodes only a prefix unless it looks like HTTP. */
-export function httpHeadOfRow(row: EventRecord): ReturnType<typeof parseHttpHead> {
-  const data = s(row['data']);
-  if (data.length < 8) return null;
-  const prefix = base64Bytes(data.slice(0, 12));
-  let start = '';
-  for (const b of prefix) start += String.fromCharCode(b);
-  if (!HTTP_START.test(start)) return null;
-  return parseHttpHead(base64Bytes(data));
-}
-
 /** Groups trace_io rows into streams; non-io rows are skipped. Ordered by total bytes, biggest first. */
 export function groupStreams(rows: Iterable<EventRecord>): IoStream[] {
   const map = new Map<string, IoStream>();
-  for (const row of rows) {
-    if (!isIoRow(row)) continue;
-    const key = streamKeyOf(row);
-    let st = map.get(key);
-    const ts = n(row['timestamp']);
-    if (st === undefined) {
-      st = {
-        key,
-        namespace: s(row['k8s.namespace']),
-        pod: s(row['k8s.podName']),
-        container: s(row['k8s.containerName']),
-        comm: s(row['proc.comm']),
-        fdName: s(row['fd.name']),
-        fdType: s(row['fd.type']),
-        bytesIn: 0,
-        bytesOut: 0,
-        reads: 0,
-        writes: 0,
-        others: 0,
-        errors: 0,
-        firstSeen: ts,
-        lastSeen: ts,
-        httpHeads: 0,
-        httpFlags: 0,
-      };
-      map.set(key, st);
-    }
-    if (st.fdType === '') st.fdType = s(row['fd.type']);
-    const dir = directionOf(row['op']);
-    const bytes = n(row['bytes']);
-    const head = dir === 'other' ? null : httpHeadOfRow(row);
-    if (head !== null) {
-      st.httpHeads++;
-      st.httpFlags += head.flags.length;
-    }
-    if (dir === 'read') {
-      st.reads++;
-      st.bytesIn += bytes;
-    } else if (dir === 'write') {
-      st.writes++;
-      st.bytesOut += bytes;
-    } else st.others++;
-    if (s(row['error']) !== '' || n(row['retval']) < 0) st.errors++;
-    if (ts < st.firstSeen) st.firstSeen = ts;
-    if (ts > st.lastSeen) st.lastSeen = ts;
-  }
-  return sortStreams([...map.values()], 'bytes');
-}
-
-export type StreamSort = 'bytes' | 'in' | 'out' | 'ops' | 'errors' | 'first';
-
-export function sortStreams(streams: IoStream[], by: StreamSort): IoStream[] {
-  const key = (st: IoStream): number => {
-    switch (by) {
-      case 'bytes':
-        return st.bytesIn + st.bytesOut;
-      case 'in':
-        return st.bytesIn;
-      case 'out':
-        return st.bytesOut;
-      case 'ops':
-        return st.reads + st.writes + st.others;
-      case 'errors':
-        return st.errors;
-      case 'first':
-        return -st.firstSeen;
-    }
-  };
-  return [...streams].sort((a, b) => key(b) - key(a) || a.key.localeCompare(b.key));
+  for (const row of rows) if (isIoEvent(row)) addToIoStream(map, row);
+  return sortIoStreams([...map.values()], 'bytes');
 }
 
 export interface IoOp {
