@@ -27,4 +27,30 @@ export default tseslint.config(
   { files: ['packages/bpf/**'], rules: forbid(['@podscope/agent', '@podscope/server', '@podscope/web'], 'bpf is below the agent') },
   { files: ['packages/agent/**'], rules: forbid(['@podscope/server', '@podscope/web'], 'the agent talks to the hub over the protocol only') },
   { files: ['e2e/**'], rules: forbid(['@podscope/agent', '@podscope/bpf', '@podscope/server', '@podscope/web'], 'e2e starts the real apps; it imports only protocol types') },
+  ...['src', 'test'].map((dir) => ({
+    files: [`apps/cli/${dir}/**`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: '@podscope/agent', message: 'the kubectl plugin may reuse only the agent\'s terminal printers (@podscope/agent/terminal)' }],
+        patterns: [{
+          // Its tests may also share the agent's podman helpers.
+          group: ['@podscope/server', '@podscope/server/*', '@podscope/web', '@podscope/bpf', '@podscope/bpf/*', '@podscope/agent/*', '!@podscope/agent/terminal', ...(dir === 'test' ? ['!@podscope/agent/testing'] : [])],
+          message: "the kubectl plugin talks to the hub over the protocol; it may reuse only the agent's terminal printers (@podscope/agent/terminal)",
+        }],
+      }],
+    },
+  })),
+  // The printers the kubectl plugin shares: nothing that loads libbpf, libpcap or koffi.
+  {
+    files: ['packages/agent/src/terminal.ts', 'packages/agent/src/cli/{eventPrinter,columnSpec,histogramPrinter,topTablePrinter,pcapngSink,gadgetParamArgs,selectorFlags,exitCodes,runOutput}.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: '@podscope/bpf', message: 'terminal printers are shared with the kubectl plugin: use the pure @podscope/bpf/spec' }],
+        patterns: [{
+          group: ['@podscope/bpf/load', '@podscope/bpf/packets', 'koffi', '**/discovery/*', '**/gadgets/*', '**/hub/*'],
+          message: 'terminal printers are shared with the kubectl plugin: keep them free of the kernel side',
+        }],
+      }],
+    },
+  },
 );

@@ -11,6 +11,9 @@
 #   PODSCOPE_NO_DEMO=1              don't create the demo-web-1 container
 #   PODSCOPE_START_TIMEOUT          seconds to wait for hub + agent (90)
 #   PODSCOPE_PARENT_PID             stop when this process is gone (the e2e runner sets it)
+#   PODSCOPE_KUBECONFIG             cluster mode: follow this API server (a kubeconfig, or in-cluster);
+#                                   try it with: tsx apps/server/src/k8s/testing/devApiServer.ts F "$(hostname)"
+#   PODSCOPE_ROLES                  embedded default: JSON role file (user → namespaces → grants)
 # Prints "PODSCOPE_READY url=<url>" once the hub answers and the agent is connected (e2e waits on it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
