@@ -16,8 +16,6 @@ interface Props {
   onCellFilter: (field: string, value: EventValue | undefined, negate: boolean) => void;
 }
 
-const MAX_SHOWN = 5000;
-
 /** A snapshot gadget's single batch as a plain table; "done" once every node has reported its batch. */
 export function SnapshotView({ feed, fields, visible, predicate, sort, onSortChange, onCellFilter }: Props) {
   useFeedVersion(feed, 1000);
@@ -28,9 +26,7 @@ export function SnapshotView({ feed, fields, visible, predicate, sort, onSortCha
     if (r !== undefined && (predicate === null || predicate(r))) all.push(r);
   }
   const keys = sortKeysOf(sort, fields);
-  const sorted = keys.length === 0 ? all : all.sort(compareBySortKeys(keys));
-  // Rendered in full (no virtualisation), so a huge snapshot shows its first rows; filter or sort to see others.
-  const rows = sorted.length > MAX_SHOWN ? sorted.slice(0, MAX_SHOWN) : sorted;
+  const rows = keys.length === 0 ? all : all.sort(compareBySortKeys(keys));
   const run = feed.run;
   const done = run !== null && (run.state === 'stopped' || run.state === 'failed' || (run.nodes.length > 0 && run.nodes.every((n) => n.state === 'stopped' || n.state === 'failed')));
   const state = feed.runId === null ? 'idle' : done ? 'done' : 'collecting';
@@ -41,9 +37,8 @@ export function SnapshotView({ feed, fields, visible, predicate, sort, onSortCha
           {state === 'collecting' ? 'collecting…' : state}
         </span>
         <span className="muted">
-          {sorted.length.toLocaleString()} {sorted.length === 1 ? 'row' : 'rows'}
+          {rows.length.toLocaleString()} {rows.length === 1 ? 'row' : 'rows'}
           {predicate !== null ? ` match of ${store.size.toLocaleString()}` : ''}
-          {rows.length < sorted.length ? ` (first ${MAX_SHOWN.toLocaleString()} shown)` : ''}
         </span>
       </div>
       <RowsTable testId="snapshot-table" rows={rows} fields={fields} visible={visible} sort={sort} onSortChange={onSortChange} onCellFilter={onCellFilter} empty={feed.runId === null ? 'Start a run to take a snapshot.' : done ? 'The snapshot is empty.' : 'Waiting for the snapshot…'} />
