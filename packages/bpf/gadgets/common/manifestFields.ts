@@ -31,6 +31,9 @@ export const ringSizeParamOf = (defaultBytes: number) =>
 
 export const ringSizeParam = ringSizeParamOf(4 * 1024 * 1024);
 
+/** Gadgets whose events are rare per syscall (exec, connect, bind, signal, OOM kill): 1 MiB holds 300+ ms of an exec storm. */
+export const quietRingSizeParam = ringSizeParamOf(1024 * 1024);
+
 /** Every profile/top gadget: how often the loader reads the kernel map. */
 export const mapFetchIntervalParam = {
   name: 'map-fetch-interval',

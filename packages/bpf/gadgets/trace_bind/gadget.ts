@@ -1,13 +1,13 @@
 /** trace_bind manifest: description, params and field annotations. Offsets come from BTF. */
 import type { GadgetManifest } from '../../src/spec/gadgetManifest.ts';
-import { processFieldAnnotations, ringSizeParam } from '../common/manifestFields.ts';
+import { processFieldAnnotations, quietRingSizeParam } from '../common/manifestFields.ts';
 
 export const manifest: GadgetManifest = {
   name: 'trace_bind',
   category: 'trace',
   description: 'Trace bind(2) on IPv4/IPv6 sockets: address, port, protocol and result',
   needs: ['btf', 'tracepoint', 'ringbuf'],
-  params: [ringSizeParam],
+  params: [quietRingSizeParam],
   fields: {
     ...processFieldAnnotations,
     version: { description: 'IP version (4 or 6)' },

@@ -1,6 +1,6 @@
 /** trace_exec manifest: description, params and field annotations. Offsets come from BTF. */
 import type { GadgetManifest } from '../../src/spec/gadgetManifest.ts';
-import { processFieldAnnotations, ringSizeParam } from '../common/manifestFields.ts';
+import { processFieldAnnotations, quietRingSizeParam } from '../common/manifestFields.ts';
 
 export const manifest: GadgetManifest = {
   name: 'trace_exec',
@@ -9,7 +9,7 @@ export const manifest: GadgetManifest = {
   needs: ['btf', 'tracepoint', 'ringbuf'],
   params: [
     { name: 'ignore-failed', type: 'boolean', description: 'Drop failed execs in the kernel', default: true },
-    ringSizeParam,
+    quietRingSizeParam,
   ],
   rodataParams: { 'ignore-failed': 'ignore_failed' },
   fields: {

@@ -1,13 +1,13 @@
 /** trace_oomkill manifest: description, params and field annotations. Offsets come from BTF. */
 import type { GadgetManifest } from '../../src/spec/gadgetManifest.ts';
-import { processFieldAnnotations, ringSizeParam } from '../common/manifestFields.ts';
+import { processFieldAnnotations, quietRingSizeParam } from '../common/manifestFields.ts';
 
 export const manifest: GadgetManifest = {
   name: 'trace_oomkill',
   category: 'trace',
   description: 'Trace OOM kills: the victim (whose pod the event names), the task that triggered the OOM killer, and memory sizes',
   needs: ['btf', 'tp_btf', 'ringbuf'],
-  params: [ringSizeParam],
+  params: [quietRingSizeParam],
   fields: {
     ...processFieldAnnotations,
     mntns_id: { description: 'Mount namespace inode of the victim' },

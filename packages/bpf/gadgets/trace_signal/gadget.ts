@@ -1,6 +1,6 @@
 /** trace_signal manifest: description, params and field annotations. Offsets come from BTF. */
 import type { GadgetManifest } from '../../src/spec/gadgetManifest.ts';
-import { processFieldAnnotations, ringSizeParam } from '../common/manifestFields.ts';
+import { processFieldAnnotations, quietRingSizeParam } from '../common/manifestFields.ts';
 
 export const manifest: GadgetManifest = {
   name: 'trace_signal',
@@ -10,7 +10,7 @@ export const manifest: GadgetManifest = {
   params: [
     { name: 'failed-only', type: 'boolean', description: 'Only signals that were not delivered (ignored, already pending, queue overflow); applied in the kernel', default: false },
     { name: 'kill-only', type: 'boolean', description: 'Only SIGKILL (applied in the kernel)', default: false },
-    ringSizeParam,
+    quietRingSizeParam,
   ],
   rodataParams: { 'failed-only': 'failed_only', 'kill-only': 'kill_only' },
   fields: {

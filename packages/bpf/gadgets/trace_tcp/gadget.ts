@@ -1,6 +1,6 @@
 /** trace_tcp manifest: description, params and field annotations. Offsets come from BTF. */
 import type { GadgetManifest } from '../../src/spec/gadgetManifest.ts';
-import { processFieldAnnotations, ringSizeParam } from '../common/manifestFields.ts';
+import { processFieldAnnotations, quietRingSizeParam } from '../common/manifestFields.ts';
 
 export const manifest: GadgetManifest = {
   name: 'trace_tcp',
@@ -11,7 +11,7 @@ export const manifest: GadgetManifest = {
     { name: 'connect-only', type: 'boolean', description: 'Only connect events (applied in the kernel)', default: false },
     { name: 'accept-only', type: 'boolean', description: 'Only accept events (applied in the kernel)', default: false },
     { name: 'failure-only', type: 'boolean', description: 'Only failed connects (applied in the kernel)', default: false },
-    ringSizeParam,
+    quietRingSizeParam,
   ],
   rodataParams: { 'connect-only': 'connect_only', 'accept-only': 'accept_only', 'failure-only': 'failure_only' },
   // accept(2) does not exist on arm64 (accept4 does).
