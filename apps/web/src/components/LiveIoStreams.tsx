@@ -12,6 +12,10 @@ interface Props {
   selected: string | undefined;
   onSelect: (key: string | undefined) => void;
   onRawEvents: (filter: string) => void;
+  /** Offered only to users with the payload:unmask permission. */
+  canUnmask: boolean;
+  unmasked: boolean;
+  onUnmaskChange: (unmask: boolean) => void;
 }
 
 function snapshot(feed: LiveRunFeed, predicate: EventPredicate | null): [number, EventRecord][] {
@@ -25,7 +29,7 @@ function snapshot(feed: LiveRunFeed, predicate: EventPredicate | null): [number,
 }
 
 /** The I/O streams of the rows in the browser buffer, regrouped once a second while rows arrive. */
-export function LiveIoStreams({ feed, predicate, selected, onSelect, onRawEvents }: Props) {
+export function LiveIoStreams({ feed, predicate, selected, onSelect, onRawEvents, canUnmask, unmasked, onUnmaskChange }: Props) {
   const [rows, setRows] = useState<[number, EventRecord][]>(() => snapshot(feed, predicate));
   const [sort, setSort] = useState<StreamSort>('bytes');
   const streams = useMemo(() => groupStreams(rows.map(([, r]) => r)), [rows]);
@@ -47,11 +51,21 @@ export function LiveIoStreams({ feed, predicate, selected, onSelect, onRawEvents
       streams={sorted}
       sort={sort}
       onSort={setSort}
-      open={openStream === undefined ? undefined : { stream: openStream, rows }}
+      // Batches the hub sent before the switch stay masked; the view shows what arrived as it is.
+      open={openStream === undefined ? undefined : { stream: openStream, rows, raw: unmasked }}
       selected={selected}
       onSelect={onSelect}
       onRawEvents={onRawEvents}
-      note={<span className="muted">{rows.length} I/O events in the browser buffer</span>}
+      note={
+        <>
+          <span className="muted">{rows.length} I/O events in the browser buffer</span>
+          {canUnmask && (
+            <label className="muted pad" title="Ask the hub for this run's bytes with credentials unmasked from now on; the hub writes it to the audit log">
+              <input type="checkbox" data-testid="io-unmask" checked={unmasked} onChange={(e) => onUnmaskChange(e.target.checked)} /> Show credentials (audited)
+            </label>
+          )}
+        </>
+      }
       empty={feed.runId === null ? 'Start a trace_io run to see its streams.' : 'No I/O events yet.'}
     />
   );

@@ -89,7 +89,12 @@ function without<K extends keyof ViewState>(v: ViewState, ...keys: K[]): ViewSta
 export function MainScreen() {
   const { user, gadgets, inventory, loadError } = useHubData();
   const [capacity] = useState(rowCapacity);
-  const { feed, socketStatus, watch, unwatch } = useLiveRun(user !== null, capacity);
+  const { feed, socketStatus, watch, unwatch, unmasked, setUnmasked } = useLiveRun(user !== null, capacity);
+  const [canUnmask, setCanUnmask] = useState(false);
+  useEffect(() => {
+    if (user === null) return;
+    hubClient.permissions().then((p) => setCanUnmask(p.includes('payload:unmask')), () => setCanUnmask(false));
+  }, [user]);
   const [view, setView] = useState<ViewState>(defaultViewState);
   const [ready, setReady] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -328,6 +333,9 @@ export function MainScreen() {
               <LiveIoStreams
                 feed={feed}
                 predicate={predicate}
+                canUnmask={canUnmask}
+                unmasked={unmasked}
+                onUnmaskChange={setUnmasked}
                 selected={view.stream}
                 onSelect={(key) => setView((v) => (key === undefined ? without(v, 'stream') : { ...v, stream: key }))}
                 onRawEvents={(filter) => {

@@ -29,6 +29,7 @@ export function hubSocketUrl(): string {
 export class LiveSocket {
   private ws: WebSocket | null = null;
   private runId: string | null = null;
+  private unmask = false;
   private closed = false;
   private delay: number;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -50,11 +51,19 @@ export class LiveSocket {
     this.connect();
   }
 
-  /** Subscribes to a run (replacing any previous subscription). */
-  subscribe(runId: string): void {
+  /**
+   * Subscribes to a run (replacing any previous subscription). `unmask` asks for payload bytes with credentials
+   * unmasked (needs the payload:unmask permission; the hub audits it); subscribing again changes it in place.
+   */
+  subscribe(runId: string, unmask = false): void {
     if (this.runId !== null && this.runId !== runId) this.send({ v: PROTOCOL_VERSION, type: 'unsubscribe', runId: this.runId });
     this.runId = runId;
-    this.send({ v: PROTOCOL_VERSION, type: 'subscribe', runId });
+    this.unmask = unmask;
+    this.send(this.subscribeMessage(runId));
+  }
+
+  private subscribeMessage(runId: string): ClientToHub {
+    return this.unmask ? { v: PROTOCOL_VERSION, type: 'subscribe', runId, unmask: true } : { v: PROTOCOL_VERSION, type: 'subscribe', runId };
   }
 
   unsubscribe(): void {
@@ -86,7 +95,7 @@ export class LiveSocket {
     ws.onopen = () => {
       this.delay = this.minDelay;
       this.handlers.onStatus?.('open');
-      if (this.runId !== null) this.send({ v: PROTOCOL_VERSION, type: 'subscribe', runId: this.runId });
+      if (this.runId !== null) this.send(this.subscribeMessage(this.runId));
       this.pingTimer = setInterval(() => this.send({ v: PROTOCOL_VERSION, type: 'ping', t: Date.now() }), this.pingInterval);
     };
     ws.onmessage = (ev: MessageEvent) => {

@@ -11,9 +11,12 @@ const DROP_REPORT_INTERVAL_MS = 1000;
 export interface LiveRun {
   feed: LiveRunFeed;
   socketStatus: SocketStatus;
-  /** Shows this run: clears the table and subscribes. */
+  /** Shows this run: clears the table and subscribes (credentials masked). */
   watch: (run: RunInfo) => void;
   unwatch: () => void;
+  /** Whether the hub sends this run's payloads unmasked (an audited admin view), from the next batch on. */
+  unmasked: boolean;
+  setUnmasked: (unmask: boolean) => void;
 }
 
 /** The hub socket and the feed it fills; also reports this page's own buffer drops back to the hub. */
@@ -22,6 +25,7 @@ export function useLiveRun(enabled: boolean, capacity = DEFAULT_ROW_CAPACITY): L
   const [feed] = useState(() => new LiveRunFeed({ capacity }));
   const socketRef = useRef<LiveSocket | null>(null);
   const [socketStatus, setSocketStatus] = useState<SocketStatus>('connecting');
+  const [unmasked, setUnmaskedState] = useState(false);
 
   useEffect(() => {
     if (!enabled) return;
@@ -52,7 +56,15 @@ export function useLiveRun(enabled: boolean, capacity = DEFAULT_ROW_CAPACITY): L
     (run: RunInfo) => {
       feed.reset(run.id);
       feed.setRun(run);
+      setUnmaskedState(false);
       socketRef.current?.subscribe(run.id);
+    },
+    [feed],
+  );
+  const setUnmasked = useCallback(
+    (unmask: boolean) => {
+      setUnmaskedState(unmask);
+      if (feed.runId !== null) socketRef.current?.subscribe(feed.runId, unmask);
     },
     [feed],
   );
@@ -61,5 +73,5 @@ export function useLiveRun(enabled: boolean, capacity = DEFAULT_ROW_CAPACITY): L
     feed.reset(null);
   }, [feed]);
 
-  return { feed, socketStatus, watch, unwatch };
+  return { feed, socketStatus, watch, unwatch, unmasked, setUnmasked };
 }
