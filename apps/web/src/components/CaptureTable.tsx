@@ -1,11 +1,11 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type ColumnSizingState } from '@tanstack/react-table';
+import { useEffect, useRef } from 'react';
+import { flexRender } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CaptureEvent, EventValue, FieldMeta } from '@podscope/protocol';
-import { defaultColumnWidth } from '../lib/columns.ts';
 import type { CapturePages } from '../lib/useCapturePages.ts';
+import { useEventTable } from '../lib/useEventTable.ts';
 import { EventCells, SortableHeader } from './tableBits.tsx';
 
 const ROW_HEIGHT = 22;
@@ -16,6 +16,9 @@ interface WindowRow {
   row: CaptureEvent | undefined;
   start: number;
 }
+
+const recordOf = (r: WindowRow) => r.row?.event;
+const rowIdOf = (r: WindowRow) => String(r.index);
 
 interface Props {
   pages: CapturePages;
@@ -36,7 +39,6 @@ interface Props {
  */
 export function CaptureTable({ pages, fields, visible, sort, onSortChange, onCellFilter, selectedId, onSelect, scrollTo }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
   const count = pages.total ?? 0;
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20, useFlushSync: false });
   const items = virtualizer.getVirtualItems();
@@ -52,30 +54,8 @@ export function CaptureTable({ pages, fields, visible, sort, onSortChange, onCel
     virtualizer.scrollToIndex(scrollTo, { align: 'center' });
   }, [scrollTo, count, virtualizer]);
 
-  const metaByName = useMemo(() => new Map(fields.map((f) => [f.name, f])), [fields]);
-  const columns = useMemo<ColumnDef<WindowRow, EventValue | undefined>[]>(
-    () => fields.map((f) => ({ id: f.name, header: f.name, size: defaultColumnWidth(f), minSize: 40, accessorFn: (r: WindowRow) => r.row?.event[f.name] })),
-    [fields],
-  );
-  const columnVisibility = useMemo(() => {
-    const shown = new Set(visible);
-    return Object.fromEntries(fields.map((f) => [f.name, shown.has(f.name)]));
-  }, [fields, visible]);
   const data: WindowRow[] = items.map((it) => ({ index: it.index, row: pages.rowAt(it.index), start: it.start }));
-
-  const table = useReactTable({
-    data,
-    columns,
-    getCoreRowModel: getCoreRowModel(),
-    getRowId: (r) => String(r.index),
-    state: { columnVisibility, columnOrder: [...visible], columnSizing },
-    onColumnSizingChange: setColumnSizing,
-    columnResizeMode: 'onChange',
-    enableColumnResizing: true,
-    autoResetAll: false,
-    manualPagination: true,
-  });
-  const totalWidth = INDEX_WIDTH + table.getVisibleLeafColumns().reduce((w, c) => w + c.getSize(), 0);
+  const { table, metaByName, totalWidth } = useEventTable(data, fields, visible, recordOf, rowIdOf, INDEX_WIDTH);
 
   return (
     <div className="live-table">

@@ -1,15 +1,15 @@
 'use client';
 
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type ColumnSizingState } from '@tanstack/react-table';
+import { flexRender } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { compareBySortKeys, type EventPredicate, type EventRecord, type EventValue, type FieldMeta } from '@podscope/protocol';
-import { defaultColumnWidth } from '../lib/columns.ts';
 import { FilteredIndex } from '../lib/filteredIndex.ts';
 import type { LiveRunFeed } from '../lib/liveRun.ts';
 import { sortKeysOf } from '../lib/topRows.ts';
 import { EventCells, SortableHeader } from './tableBits.tsx';
 import { useFeedVersion } from '../lib/useFeedVersion.ts';
+import { useEventTable } from '../lib/useEventTable.ts';
 
 const ROW_HEIGHT = 22;
 const INDEX_WIDTH = 64;
@@ -23,6 +23,9 @@ interface WindowRow {
   record: EventRecord | undefined;
   start: number;
 }
+
+const recordOf = (r: WindowRow) => r.record;
+const rowIdOf = (r: WindowRow) => String(r.abs);
 
 interface Props {
   feed: LiveRunFeed;
@@ -55,7 +58,6 @@ export function LiveTable({ feed, fields, visible, predicate, sort, onSortChange
   const store = feed.store;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [frozen, setFrozen] = useState<Frozen | null>(null);
-  const [columnSizing, setColumnSizing] = useState<ColumnSizingState>({});
   const [, setScanTick] = useState(0);
 
   useEffect(() => {
@@ -105,37 +107,13 @@ export function LiveTable({ feed, fields, visible, predicate, sort, onSortChange
     if (follow && count > 0 && sorted === null) virtualizer.scrollToIndex(count - 1, { align: 'end' });
   }, [follow, count, version, virtualizer, sorted]);
 
-  const metaByName = useMemo(() => new Map(fields.map((f) => [f.name, f])), [fields]);
-  const columns = useMemo<ColumnDef<WindowRow, EventValue | undefined>[]>(
-    () => fields.map((f) => ({ id: f.name, header: f.name, size: defaultColumnWidth(f), minSize: 40, accessorFn: (r: WindowRow) => r.record?.[f.name] })),
-    [fields],
-  );
-  const columnVisibility = useMemo(() => {
-    const shown = new Set(visible);
-    return Object.fromEntries(fields.map((f) => [f.name, shown.has(f.name)]));
-  }, [fields, visible]);
-
   const items = virtualizer.getVirtualItems();
   const data: WindowRow[] = items.map((it) => {
     const abs = absAt(it.index);
     return { abs, record: store.get(abs), start: it.start };
   });
 
-  const table = useReactTable({
-    data,
-    columns,
-    getCoreRowModel: getCoreRowModel(),
-    getRowId: (r) => String(r.abs),
-    state: { columnVisibility, columnOrder: [...visible], columnSizing },
-    onColumnSizingChange: setColumnSizing,
-    columnResizeMode: 'onChange',
-    enableColumnResizing: true,
-    // `data` is rebuilt every frame (it is only the visible window); the default page-index reset
-    // on every new data array would schedule a state update per render and never settle.
-    autoResetAll: false,
-    manualPagination: true,
-  });
-  const totalWidth = INDEX_WIDTH + table.getVisibleLeafColumns().reduce((w, c) => w + c.getSize(), 0);
+  const { table, metaByName, totalWidth } = useEventTable(data, fields, visible, recordOf, rowIdOf, INDEX_WIDTH);
 
   const pauseOnUserScroll = (e: WheelEvent) => {
     if (follow && e.deltaY < 0) onFollowChange(false);

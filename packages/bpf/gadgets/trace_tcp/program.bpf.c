@@ -178,21 +178,30 @@ int inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	return 0;
 }
 
+/* The TCP (IPv4/IPv6) sock behind a task's fd, or NULL. */
+static __always_inline struct sock *tcp_sock_of_fd(struct task_struct *task, int fd)
+{
+	struct file *f = gadget_fd_file(task, fd);
+	if (!f || gadget_file_type(f) != GADGET_S_IFSOCK)
+		return NULL;
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return NULL;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return NULL;
+	return sk;
+}
+
 static __always_inline int exit_accept(long ret)
 {
 	if (ret < 0)
 		return 0;
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file *f = gadget_fd_file(task, ret);
-	if (!f || gadget_file_type(f) != GADGET_S_IFSOCK)
-		return 0;
-	struct socket *sock = BPF_CORE_READ(f, private_data);
-	struct sock *sk = BPF_CORE_READ(sock, sk);
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	struct sock *sk = tcp_sock_of_fd((struct task_struct *)bpf_get_current_task(), ret);
+	if (!sk)
 		return 0;
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (family != AF_INET && family != AF_INET6)
-		return 0;
 
 	struct sock_owner o = {};
 	owner_from_current(&o);
@@ -238,22 +247,6 @@ int exit_accept_(struct trace_event_raw_sys_exit *ctx)
 #define EALREADY 114
 #define EINPROGRESS 115
 #define ERESTARTSYS 512
-
-/* The TCP (IPv4/IPv6) sock behind a task's fd, or NULL. */
-static __always_inline struct sock *tcp_sock_of_fd(struct task_struct *task, int fd)
-{
-	struct file *f = gadget_fd_file(task, fd);
-	if (!f || gadget_file_type(f) != GADGET_S_IFSOCK)
-		return NULL;
-	struct socket *sock = BPF_CORE_READ(f, private_data);
-	struct sock *sk = BPF_CORE_READ(sock, sk);
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-		return NULL;
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (family != AF_INET && family != AF_INET6)
-		return NULL;
-	return sk;
-}
 
 /* connect() failures that never reached SYN_SENT (e.g. ENETUNREACH, EADDRNOTAVAIL, EACCES). */
 SEC("tracepoint/syscalls/sys_exit_connect")

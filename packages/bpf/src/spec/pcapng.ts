@@ -254,7 +254,7 @@ function optionText(opts: Options, code: number): string | undefined {
   return v === undefined ? undefined : utf8.decode(v);
 }
 
-/** Parses a whole pcap-ng file strictly: any length, order or reference that does not add up is an error. */
+/** Parses a whole pcap-ng file strictly: a length, order or reference that does not add up is an error. */
 export function readPcapng(input: Uint8Array): PcapngFile {
   const v = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const interfaces: PcapngInterface[] = [];
