@@ -67,11 +67,25 @@ function clockNs(clock: number): bigint {
   return ts.readBigInt64LE(0) * 1_000_000_000n + ts.readBigInt64LE(8);
 }
 
-/** Wall-clock ns minus boot-time ns: added to bpf_ktime_get_boot_ns() values. Read back to back for ns precision. */
+/**
+ * Wall-clock ns minus boot-time ns: added to bpf_ktime_get_boot_ns() values. Each gadget converts with its own
+ * offset, so events of two gadgets are only comparable if the offsets agree: the wall clock is read between two
+ * boot-clock reads, and the tightest of several such sandwiches wins (a preemption between two plain reads once
+ * shifted one gadget's events by more than the gap between a connection's accept and its connect).
+ */
 export function bootTimeOffsetNs(): number {
-  const real = clockNs(CLOCK_REALTIME);
-  const boot = clockNs(CLOCK_BOOTTIME);
-  return Number(real - boot);
+  let best: bigint | undefined;
+  let offset = 0n;
+  for (let i = 0; i < 8; i++) {
+    const before = clockNs(CLOCK_BOOTTIME);
+    const real = clockNs(CLOCK_REALTIME);
+    const after = clockNs(CLOCK_BOOTTIME);
+    if (best === undefined || after - before < best) {
+      best = after - before;
+      offset = real - (before + after) / 2n;
+    }
+  }
+  return Number(offset);
 }
 
 export function pageSize(): number {
