@@ -1,9 +1,9 @@
 // A real hub + agent for benchmarks: separate processes started the way scripts/run.sh starts them, plus a
 // logged-in REST/WebSocket client that subscribes to runs like a browser does.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, RunResponse, decodeHubToClient, encodeFrame, type RunInfo, type RunRequestInput } from '@podscope/protocol';
@@ -47,6 +47,22 @@ export function procUsage(pid: number): { cpuSec: number; rssBytes: number; anon
   return { cpuSec: ticks / 100, rssBytes: kb('VmRSS'), anonBytes: kb('RssAnon'), sharedBytes: kb('RssFile') + kb('RssShmem') };
 }
 
+let selfPinned = false;
+
+/**
+ * Moves every thread of this process (the bench's own WebSocket client) to `cpus`, as `hubCpus` does for the hub.
+ * Processes started after this through `unpinned` (agent, workload, peer tools) get every CPU back.
+ */
+export function pinSelf(cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+  selfPinned = true;
+}
+
+/** A command line that runs on every CPU even when this process was pinned. */
+export function unpinned(argv: readonly string[]): string[] {
+  return selfPinned ? ['taskset', '-c', `0-${cpus().length - 1}`, ...argv] : [...argv];
+}
+
 /** Resolves once a counter stops moving for 400 ms (the pipe has drained). */
 export async function settle(count: () => number): Promise<void> {
   let last = -1;
@@ -74,19 +90,27 @@ export class BenchStack {
     private readonly dataDir: string,
   ) {}
 
-  static async start(node: string): Promise<BenchStack> {
+  /**
+   * `hubCpus` (taskset list, e.g. "0"): keeps the hub on those CPUs. In a cluster the hub runs on another machine
+   * than the traced workload; on one machine this keeps its share of the work off the workload's CPU, while the
+   * agent — which does run on the workload's node — is left to the scheduler like the workload.
+   */
+  static async start(node: string, opts: { hubCpus?: string } = {}): Promise<BenchStack> {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'podscope-bench-hub-'));
     const token = 'bench-agent-token-0123456789';
     const password = 'bench-password';
     const env = { ...process.env, PODSCOPE_PORT: String(port), PODSCOPE_DATA_DIR: dataDir, PODSCOPE_ADMIN_PASSWORD: password, PODSCOPE_AGENT_TOKEN: token };
     const hubNodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-    const hub = spawn('node', [...hubNodeArgs, '--import', 'tsx', 'src/main.ts'], { cwd: join(repo, 'apps/server'), env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const hubCommand = ['node', ...hubNodeArgs, '--import', 'tsx', 'src/main.ts'];
+    const pinned = opts.hubCpus === undefined ? hubCommand : ['taskset', '-c', opts.hubCpus, ...hubCommand];
+    const hub = spawn(pinned[0]!, pinned.slice(1), { cwd: join(repo, 'apps/server'), env, stdio: ['ignore', 'ignore', 'inherit'] });
     const url = `http://127.0.0.1:${port}`;
     await until('the hub', async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true);
     // BENCH_AGENT_NODE_ARGS / BENCH_HUB_NODE_ARGS: extra node flags for the agent / hub (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
     const agentNodeArgs = (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-    const agent = spawn('node', [...agentNodeArgs, join(repo, 'packages/agent/bin/podscope-agent.mjs'), 'serve', '--hub', `ws://127.0.0.1:${port}/agent`, '--token', token, '--node', node], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const agentCommand = unpinned(['node', ...agentNodeArgs, join(repo, 'packages/agent/bin/podscope-agent.mjs'), 'serve', '--hub', `ws://127.0.0.1:${port}/agent`, '--token', token, '--node', node]);
+    const agent = spawn(agentCommand[0]!, agentCommand.slice(1), { env, stdio: ['ignore', 'ignore', 'inherit'] });
     const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ username: 'admin', password }) });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     if (!login.ok || cookie === '') throw new Error(`login failed: ${login.status}`);

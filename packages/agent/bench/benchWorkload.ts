@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { podLabels, podman, setupPodman } from '../test/podman.ts';
+import { unpinned } from './benchStack.ts';
 
 const repo = new URL('../../../', import.meta.url).pathname;
 
@@ -34,7 +35,8 @@ export class BenchWorkload {
   /** Runs the workload once without blocking the event loop (the bench's WebSocket client must keep reading). */
   run(args: readonly (string | number)[]): Promise<WorkResult> {
     return new Promise((resolve, reject) => {
-      const p = spawn('podman', ['exec', this.container, this.binary, ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+      const command = unpinned(['podman', 'exec', this.container, this.binary, ...args.map(String)]);
+      const p = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
       let out = '';
       p.stdout.on('data', (c: Buffer) => (out += c.toString()));
       p.on('exit', (code) => {

@@ -1,4 +1,6 @@
 /* Bench workload: open+close a file at a target rate (0 = as fast as possible) for a bounded time.
+ * With SPIN > 0 it runs flat out instead, doing SPIN rounds of arithmetic before each open: a busy process whose
+ * natural rate is some number of opens per second, the workload whose slowdown at that rate the bench reports.
  * Prints ops done, the process's own CPU time and, where the CPU's counters are available, its own
  * instructions and cycles (user + kernel): the tracer's per-event cost without the scheduling noise
  * of a busy 2-core machine (instructions do not depend on what else runs). */
@@ -30,6 +32,19 @@ static long long readCounter(int fd) {
   return v;
 }
 
+static unsigned long long sink = 1;
+
+/* SPIN rounds of xorshift: user-mode work the compiler cannot drop. */
+static void spin(long rounds) {
+  unsigned long long x = sink;
+  for (long i = 0; i < rounds; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+  }
+  sink = x;
+}
+
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -38,11 +53,13 @@ static double now(void) {
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: opener RATE SECONDS PATH\n");
+    fprintf(stderr, "usage: opener RATE SECONDS PATH [SPIN]\n");
     return 2;
   }
   double rate = atof(argv[1]), seconds = atof(argv[2]);
   const char *path = argv[3];
+  long rounds = argc > 4 ? atol(argv[4]) : 0;
+  if (rounds > 0) rate = 0;
   const long max_ops = 100000000L; /* bound in count as well as time */
   long ops = 0;
   int instrFd = counter(PERF_COUNT_HW_INSTRUCTIONS), cyclesFd = counter(PERF_COUNT_HW_CPU_CYCLES);
@@ -59,6 +76,7 @@ int main(int argc, char **argv) {
       continue;
     }
     for (; ops < due && ops < max_ops; ops++) {
+      if (rounds > 0) spin(rounds);
       int fd = open(path, O_RDONLY);
       if (fd >= 0) close(fd);
     }
@@ -67,6 +85,7 @@ int main(int argc, char **argv) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   double cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  if (sink == 0) fprintf(stderr, "\n"); /* keeps the spins observable */
   printf("{\"ops\":%ld,\"seconds\":%.6f,\"cpu\":%.6f,\"instructions\":%lld,\"cycles\":%lld}\n", ops, now() - start, cpu, instructions, cycles);
   return 0;
 }

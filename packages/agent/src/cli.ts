@@ -1,3 +1,4 @@
+import './cli/relaunchFirst.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PodscopeError, toErrorEnvelope } from '@podscope/protocol';
 import { createAgentHost } from './gadgets/agentHost.ts';
