@@ -47,20 +47,26 @@ export function procUsage(pid: number): { cpuSec: number; rssBytes: number; anon
   return { cpuSec: ticks / 100, rssBytes: kb('VmRSS'), anonBytes: kb('RssAnon'), sharedBytes: kb('RssFile') + kb('RssShmem') };
 }
 
+const allCpus = (): string => `0-${cpus().length - 1}`;
 let selfPinned = false;
 
-/**
- * Moves every thread of this process (the bench's own WebSocket client) to `cpus`, as `hubCpus` does for the hub.
- * Processes started after this through `unpinned` (agent, workload, peer tools) get every CPU back.
- */
-export function pinSelf(cpus: string): void {
-  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
-  selfPinned = true;
+/** Moves every thread of process `pid` to the CPUs in `list` (taskset syntax). */
+function pin(pid: number, list: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', list, String(pid)], { stdio: 'ignore' });
 }
 
-/** A command line that runs on every CPU even when this process was pinned. */
+/**
+ * Moves this process (the bench's own WebSocket client) to `list`, or back to every CPU (null). Processes
+ * started while it is pinned through `unpinned` (agent, workload, peer tools) still get every CPU.
+ */
+export function pinSelf(list: string | null): void {
+  pin(process.pid, list ?? allCpus());
+  selfPinned = list !== null;
+}
+
+/** A command line that runs on every CPU even when this process is pinned. */
 export function unpinned(argv: readonly string[]): string[] {
-  return selfPinned ? ['taskset', '-c', `0-${cpus().length - 1}`, ...argv] : [...argv];
+  return selfPinned ? ['taskset', '-c', allCpus(), ...argv] : [...argv];
 }
 
 /** Resolves once a counter stops moving for 400 ms (the pipe has drained). */
@@ -90,21 +96,15 @@ export class BenchStack {
     private readonly dataDir: string,
   ) {}
 
-  /**
-   * `hubCpus` (taskset list, e.g. "0"): keeps the hub on those CPUs. In a cluster the hub runs on another machine
-   * than the traced workload; on one machine this keeps its share of the work off the workload's CPU, while the
-   * agent — which does run on the workload's node — is left to the scheduler like the workload.
-   */
-  static async start(node: string, opts: { hubCpus?: string } = {}): Promise<BenchStack> {
+  static async start(node: string): Promise<BenchStack> {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'podscope-bench-hub-'));
     const token = 'bench-agent-token-0123456789';
     const password = 'bench-password';
     const env = { ...process.env, PODSCOPE_PORT: String(port), PODSCOPE_DATA_DIR: dataDir, PODSCOPE_ADMIN_PASSWORD: password, PODSCOPE_AGENT_TOKEN: token };
     const hubNodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-    const hubCommand = ['node', ...hubNodeArgs, '--import', 'tsx', 'src/main.ts'];
-    const pinned = opts.hubCpus === undefined ? hubCommand : ['taskset', '-c', opts.hubCpus, ...hubCommand];
-    const hub = spawn(pinned[0]!, pinned.slice(1), { cwd: join(repo, 'apps/server'), env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const hubCommand = unpinned(['node', ...hubNodeArgs, '--import', 'tsx', 'src/main.ts']);
+    const hub = spawn(hubCommand[0]!, hubCommand.slice(1), { cwd: join(repo, 'apps/server'), env, stdio: ['ignore', 'ignore', 'inherit'] });
     const url = `http://127.0.0.1:${port}`;
     await until('the hub', async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true);
     // BENCH_AGENT_NODE_ARGS / BENCH_HUB_NODE_ARGS: extra node flags for the agent / hub (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
@@ -118,6 +118,24 @@ export class BenchStack {
     process.once('exit', () => stack.stop());
     await until('the agent', async () => ((await (await fetch(`${url}/healthz`)).json()) as { agents: string[] }).agents.includes(node));
     return stack;
+  }
+
+  /**
+   * Keeps the hub and this process (its subscribed client) on `list` (null: every CPU again) while `f` runs. In a
+   * cluster the hub and the browser are on other machines than the traced workload; on one machine this keeps
+   * their share of the work off the workload's CPU. The agent, which does run on the workload's node, is left to
+   * the scheduler like the workload.
+   */
+  async awayFromWorkload<T>(list: string | null, f: () => Promise<T>): Promise<T> {
+    if (list === null) return f();
+    pin(this.hub.pid!, list);
+    pinSelf(list);
+    try {
+      return await f();
+    } finally {
+      pin(this.hub.pid!, allCpus());
+      pinSelf(null);
+    }
   }
 
   async api(method: string, path: string, body?: unknown): Promise<unknown> {

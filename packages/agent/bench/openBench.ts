@@ -6,7 +6,7 @@
 // process that opens files at that rate runs while traced).
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { BenchStack, pinSelf, procPss, procUsage, settle, unpinned } from './benchStack.ts';
+import { BenchStack, procPss, procUsage, settle, unpinned } from './benchStack.ts';
 import { BenchWorkload, type WorkResult as Work } from './benchWorkload.ts';
 
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 3);
@@ -32,11 +32,11 @@ async function calibrate(): Promise<(rate: number) => number> {
   return (rate) => Math.max(1, Math.round((1 / rate - openSec) / roundSec));
 }
 
-// The hub and this process (the subscribed client) stand in for other machines: on CPU 0, away from the workload
-// when there is another CPU. The agent and the workload (and bpftrace) are left to the scheduler.
-const awayCpus = cpus().length > 1 ? '0' : undefined;
-if (awayCpus !== undefined) pinSelf(awayCpus);
-const stack = await BenchStack.start('bench', awayCpus === undefined ? {} : { hubCpus: awayCpus });
+const stack = await BenchStack.start('bench');
+// While the busy workload runs, the hub and this process (the subscribed client) stand in for other machines:
+// they stay on CPU 0, away from the workload's CPU (see awayFromWorkload).
+const awayCpus = cpus().length > 1 ? '0' : null;
+const busyAway = (rounds: number): Promise<Work> => stack.awayFromWorkload(awayCpus, () => busy(rounds));
 const agentPid = stack.agent.pid!;
 // Whatever happens, leave no hub, agent or container behind.
 process.on('exit', () => {
@@ -78,7 +78,7 @@ const busyRows: string[] = [];
 for (const rate of RATES) {
   const base = await work(rate);
   const rounds = rate === 0 ? 0 : roundsFor(rate);
-  const busyBefore = rate === 0 ? null : await busy(rounds);
+  const busyBefore = rate === 0 ? null : await busyAway(rounds);
   const counter = await stack.startRun({ gadget: 'trace_open', target: { namespaces: ['bench'] }, params: RING_SIZE === undefined ? {} : { 'ring-size': RING_SIZE } });
   const u0 = procUsage(agentPid);
   let rss = 0;
@@ -88,7 +88,7 @@ for (const rate of RATES) {
   clearInterval(rssTimer);
   const u1 = procUsage(agentPid);
   const delivered = counter.events();
-  const busyTraced = rate === 0 ? null : await busy(rounds);
+  const busyTraced = rate === 0 ? null : await busyAway(rounds);
   await settle(counter.events);
   const busyDelivered = counter.events() - delivered;
   const info = await stack.getRun(counter.run.id);
@@ -97,9 +97,9 @@ for (const rate of RATES) {
   maxRss = Math.max(maxRss, rss);
   // A second untraced run after the traced one: the baseline is both together, so a drift in the CPU's clock
   // over the step does not count as slowdown.
-  const busyBase = busyBefore === null ? null : both(busyBefore, await busy(rounds));
+  const busyBase = busyBefore === null ? null : both(busyBefore, await busyAway(rounds));
   const bt = await peer(() => work(rate));
-  const btBusy = rate === 0 ? null : await peer(() => busy(rounds));
+  const btBusy = rate === 0 ? null : await stack.awayFromWorkload(awayCpus, () => peer(() => busy(rounds)));
   const perOp = (w: Work, k: 'seconds' | 'cpu' | 'cycles' | 'instructions'): number => w[k] / Math.max(1, w.ops);
   // The workload's CPU time per open, and its own cycles and instructions per open (no counters → "n/a").
   const slowdowns = (w: Work): string =>
@@ -145,7 +145,7 @@ for (const row of busyRows) console.log(row);
 // Three gadgets at once, in a fresh hub + agent (the steps above grew the first agent's heap): the agent's memory
 // with trace_open, trace_exec and trace_tcp running, first at an everyday 1k opens/s, then at 100k opens/s.
 stack.stop();
-const fresh = await BenchStack.start('bench', awayCpus === undefined ? {} : { hubCpus: awayCpus });
+const fresh = await BenchStack.start('bench');
 await fresh.waitForPod('bench', 'open-1');
 const runs = await Promise.all(['trace_open', 'trace_exec', 'trace_tcp'].map((gadget) => fresh.startRun({ gadget, target: { namespaces: ['bench'] } })));
 const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
