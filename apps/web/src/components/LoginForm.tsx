@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { errorEnvelopeOf, hubClient } from '../lib/hubClient.ts';
 
 /** Only same-app paths, so `?next=` cannot bounce the user to another site. */
@@ -14,6 +14,9 @@ export function LoginForm() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Until React has hydrated the form, a click would submit it natively: no sign-in, and the fields in the URL.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -36,7 +39,7 @@ export function LoginForm() {
   };
 
   return (
-    <form className="login-card" onSubmit={(e) => void submit(e)} aria-label="Sign in">
+    <form className="login-card" method="post" onSubmit={(e) => void submit(e)} aria-label="Sign in">
       <div className="brand brand-large">
         <span className="brand-mark" aria-hidden="true">◉</span> podscope
       </div>
@@ -54,7 +57,7 @@ export function LoginForm() {
           {error}
         </div>
       )}
-      <button className="btn btn-primary" type="submit" data-testid="login-submit" disabled={busy}>
+      <button className="btn btn-primary" type="submit" data-testid="login-submit" disabled={busy || !hydrated}>
         {busy ? 'Signing in…' : 'Sign in'}
       </button>
     </form>
