@@ -41,11 +41,17 @@ const F_SETFD = 2;
 export function relaunchWithAgentRuntime(): void {
   const next = relaunchOf(process.execPath, process.execArgv, process.argv, process.env);
   if (next === null) return;
-  const libc = koffi.load('libc.so.6');
-  const fcntl = libc.func('int fcntl(int fd, int cmd, ...)');
-  const execve = libc.func('int execve(const char *path, const char **argv, const char **envp)');
-  // libuv may have made stdio close-on-exec (it re-opens terminals that way): the new image keeps them.
-  for (const fd of [0, 1, 2]) fcntl(fd, F_SETFD, 'int', 0);
-  execve(process.execPath, [...next.argv, null], [...next.env, null]);
-  process.stderr.write(`podscope-agent: could not relaunch with ${AGENT_NODE_FLAGS.join(' ')} (errno ${koffi.errno()}); running with node's defaults\n`);
+  let failure: string;
+  try {
+    const libc = koffi.load('libc.so.6');
+    const fcntl = libc.func('int fcntl(int fd, int cmd, ...)');
+    const execve = libc.func('int execve(const char *path, const char **argv, const char **envp)');
+    // libuv may have made stdio close-on-exec (it re-opens terminals that way): the new image keeps them.
+    for (const fd of [0, 1, 2]) fcntl(fd, F_SETFD, 'int', 0);
+    execve(process.execPath, [...next.argv, null], [...next.env, null]);
+    failure = `errno ${koffi.errno()}`;
+  } catch (err) {
+    failure = err instanceof Error ? err.message : String(err);
+  }
+  process.stderr.write(`podscope-agent: could not relaunch with ${AGENT_NODE_FLAGS.join(' ')} (${failure}); running with node's defaults\n`);
 }
