@@ -46,7 +46,8 @@ export function buildApiRouter(deps: ApiDeps): HttpRouter {
           throw new PodscopeError('forbidden', `too many failed logins from this address; try again in ${seconds} s`, { retryAfterSeconds: seconds });
         }
         const login = LoginRequest.parse(await body(ctx));
-        if (!(await auth.verify(login.username, login.password))) {
+        // has(): the user may have been deleted while the password hash was being checked.
+        if (!(await auth.verify(login.username, login.password)) || !auth.has(login.username)) {
           loginLimiter.recordFailure(key);
           throw new PodscopeError('unauthorized', 'wrong username or password');
         }

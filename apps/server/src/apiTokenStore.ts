@@ -51,6 +51,14 @@ export class ApiTokenStore {
     return token;
   }
 
+  /** Removes every token acting as `user` (a deleted user); returns how many. */
+  async removeUser(user: string): Promise<number> {
+    const records = await this.records();
+    const kept = records.filter((r) => r.user !== user);
+    if (kept.length !== records.length) await writeJsonFile(this.file, { version: 1, tokens: kept });
+    return records.length - kept.length;
+  }
+
   /** The user a presented token acts as; re-reads the file, so `api-token add` needs no restart. */
   async userOf(token: string): Promise<string | undefined> {
     const presented = sha256(token);

@@ -90,6 +90,52 @@ export class AuthStore {
     return { username, role, createdAt: record.createdAt };
   }
 
+  /** Changes a user's role; refuses to demote the last admin. */
+  async setRole(username: string, role: UserRole): Promise<UserInfo> {
+    const user = this.existing(username);
+    if (role !== 'admin' && this.roleOf(username) === 'admin') this.requireAnotherAdmin(username, 'demote');
+    this.users.set(username, { ...user, role });
+    await this.save();
+    return this.userInfo(username);
+  }
+
+  async setPassword(username: string, password: string): Promise<void> {
+    this.existing(username);
+    if (password.length < 8) throw new PodscopeError('bad_request', 'a password needs at least 8 characters');
+    const hash = await hashPassword(password);
+    // Looked up again: the user may have been removed while the hash was computed.
+    const user = this.existing(username);
+    this.users.set(username, { ...user, hash });
+    await this.save();
+  }
+
+  /** Removes a user; refuses to remove the last admin. */
+  async remove(username: string): Promise<void> {
+    this.existing(username);
+    if (this.roleOf(username) === 'admin') this.requireAnotherAdmin(username, 'delete');
+    this.users.delete(username);
+    await this.save();
+  }
+
+  private existing(username: string): UserRecord {
+    const user = this.users.get(username);
+    if (user === undefined) throw new PodscopeError('not_found', `there is no user ${username}`, { username });
+    return user;
+  }
+
+  private requireAnotherAdmin(username: string, verb: string): void {
+    const admins = [...this.users.keys()].filter((u) => this.roleOf(u) === 'admin');
+    if (admins.every((u) => u === username)) {
+      throw new PodscopeError('conflict', `cannot ${verb} ${username}: it is the last admin (make another user admin first)`, { username });
+    }
+  }
+
+  /** Throws `not_found` for an unknown user. */
+  userInfo(username: string): UserInfo {
+    const user = this.existing(username);
+    return { username, role: this.roleOf(username) ?? 'viewer', createdAt: user.createdAt };
+  }
+
   /** A user's role; unknown users (and share links) have none. */
   roleOf(username: string): UserRole | undefined {
     const user = this.users.get(username);
@@ -103,7 +149,7 @@ export class AuthStore {
   }
 
   list(): UserInfo[] {
-    return [...this.users.values()].map((u) => ({ username: u.username, role: this.roleOf(u.username) ?? 'viewer', createdAt: u.createdAt })).sort((a, b) => a.username.localeCompare(b.username));
+    return [...this.users.keys()].map((u) => this.userInfo(u)).sort((a, b) => a.username.localeCompare(b.username));
   }
 
   private save(): Promise<void> {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { httpStatusOf, type ErrorEnvelope } from '@podscope/protocol';
+import { PodscopeError, httpStatusOf, type ErrorEnvelope } from '@podscope/protocol';
 import { AccessControl } from './accessControl.ts';
 import { AgentRegistry } from './agentRegistry.ts';
 import { AuditLog } from './auditLog.ts';
@@ -60,7 +60,25 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger,
   const captures = await startCaptures({ dataDir: config.dataDir, config: config.captures, runs, registry, logger, now });
   const access = new AccessControl(auth, new AuditLog(config.dataDir, now));
   const deadlines = new RunDeadlines(runs, logger);
-  const router = addUserRoutes(captures.addRoutes(buildApiRouter({ config, auth, sessions, loginLimiter: new LoginRateLimiter(), registry, runs, inventory: () => cluster.inventory(), deadlines, access }), config.maxBodyBytes), { auth, access, maxBodyBytes: config.maxBodyBytes });
+  // Browser sockets by user, so deleting a user (or changing a role) closes that user's live connections.
+  const socketUsers = new Map<WebSocket, string>();
+  const closeSocketsOf = (username: string): void => {
+    for (const [ws, user] of socketUsers) if (user === username) ws.close(1008, 'the user was changed or deleted');
+  };
+  const router = addUserRoutes(captures.addRoutes(buildApiRouter({ config, auth, sessions, loginLimiter: new LoginRateLimiter(), registry, runs, inventory: () => cluster.inventory(), deadlines, access }), config.maxBodyBytes), {
+    auth,
+    access,
+    sessions,
+    apiTokens,
+    closeSocketsOf,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  // A token whose user was deleted (or never existed) acts as nobody.
+  const apiTokenUser = async (req: IncomingMessage): Promise<string | undefined> => {
+    const user = await apiTokens.userOfRequest(req);
+    if (user !== undefined && !auth.has(user)) throw new PodscopeError('unauthorized', `the API token's user ${user} no longer exists`);
+    return user;
+  };
   const server = createServer(
     createHttpHandler({
       router,
@@ -69,7 +87,7 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger,
       allowedOrigins: config.allowedOrigins,
       logger,
       verifyShare: (token) => captures.verifyShare(token),
-      apiTokenUser: (req) => apiTokens.userOfRequest(req),
+      apiTokenUser,
       access,
     }),
   );
@@ -99,11 +117,13 @@ export async function startHub(config: HubConfig, logger: Logger = silentLogger,
       if (!originAllowed(req, config.allowedOrigins)) return rejectUpgrade(socket, { code: 'forbidden', message: 'origin not allowed' });
       // A browser's session cookie, or a CLI's API token (Authorization: Bearer).
       const sessionUser = sessions.get(sessionTokenOf(req.headers.cookie))?.user;
-      const userOf = sessionUser !== undefined ? Promise.resolve(sessionUser) : apiTokens.userOfRequest(req).catch(() => undefined);
+      const userOf = sessionUser !== undefined ? Promise.resolve(sessionUser) : apiTokenUser(req).catch(() => undefined);
       void userOf.then((user) => {
         if (user === undefined) return rejectUpgrade(socket, { code: 'unauthorized', message: 'log in first (no valid podscope_session cookie or API token)' });
         clientWss.handleUpgrade(req, socket, head, (ws) => {
           track(ws);
+          socketUsers.set(ws, user);
+          ws.on('close', () => socketUsers.delete(ws));
           new ClientSession(ws, user, clientDeps);
         });
       });

@@ -37,6 +37,18 @@ export class SessionStore {
     if (token !== undefined) this.sessions.delete(token);
   }
 
+  /** Ends every session of `user` but `keep` (the caller's own, after a password change); returns how many. */
+  deleteUser(user: string, keep?: string): number {
+    let n = 0;
+    for (const [token, s] of this.sessions) {
+      if (s.user === user && token !== keep) {
+        this.sessions.delete(token);
+        n++;
+      }
+    }
+    return n;
+  }
+
   private sweep(): void {
     const now = this.now();
     for (const [token, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(token);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const Permission = z.enum([
   /** See payload bytes (trace_io buffers, packet data) without credentials masked. */
   'payload:unmask',
-  /** Create users and list them. */
+  /** List, create, change and delete users. */
   'users:manage',
   /** Read the audit log. */
   'audit:read',
@@ -23,12 +23,24 @@ export const rolePermissions: Readonly<Record<UserRole, readonly Permission[]>> 
 export const UserInfo = z.object({ username: z.string(), role: UserRole, createdAt: z.number() });
 export type UserInfo = z.infer<typeof UserInfo>;
 
+const NewPassword = z.string().min(8, 'a password needs at least 8 characters').max(1024);
+
 export const CreateUserRequest = z.object({
   username: z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-" only (1-64)'),
-  password: z.string().min(8, 'a password needs at least 8 characters').max(1024),
+  password: NewPassword,
   role: UserRole.default('viewer'),
 });
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
+
+/** `PATCH /api/users/:username` (admins): a new role, a new password, or both. */
+export const UpdateUserRequest = z
+  .strictObject({ role: UserRole.optional(), password: NewPassword.optional() })
+  .refine((r) => r.role !== undefined || r.password !== undefined, 'give a new role, a new password, or both');
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
+
+/** `POST /api/me/password`: any logged-in user changes their own password. */
+export const ChangePasswordRequest = z.object({ currentPassword: z.string().min(1, 'the current password is required').max(1024), newPassword: NewPassword });
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 export const UserResponse = z.object({ user: UserInfo });
 export const UsersResponse = z.object({ users: z.array(UserInfo) });
 

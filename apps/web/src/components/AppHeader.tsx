@@ -1,7 +1,9 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import { hubClient } from '../lib/hubClient.ts';
 import type { SocketStatus } from '../lib/liveSocket.ts';
+import { ChangePasswordDialog } from './ChangePasswordDialog.tsx';
 
 interface Props {
   user: string | null;
@@ -9,10 +11,21 @@ interface Props {
   socket?: SocketStatus;
   /** Opened from a share link: no session, read-only, no navigation to pages that need a login. */
   shared?: boolean;
-  active?: 'live' | 'captures';
+  active?: 'live' | 'captures' | 'users';
 }
 
 export function AppHeader({ user, socket, shared = false, active }: Props) {
+  const [canManageUsers, setCanManageUsers] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
+  useEffect(() => {
+    if (shared) return;
+    let alive = true;
+    // Only hides the link; the hub refuses /api/users to anyone without users:manage.
+    hubClient.permissions().then((p) => alive && setCanManageUsers(p.includes('users:manage')), () => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [shared]);
   const logout = async () => {
     try {
       await hubClient.logout();
@@ -33,6 +46,11 @@ export function AppHeader({ user, socket, shared = false, active }: Props) {
           <a href="/captures" className={active === 'captures' ? 'active' : ''} data-testid="nav-captures">
             Captures
           </a>
+          {canManageUsers && (
+            <a href="/users" className={active === 'users' ? 'active' : ''} data-testid="nav-users">
+              Users
+            </a>
+          )}
         </nav>
       )}
       {socket !== undefined && (
@@ -51,9 +69,13 @@ export function AppHeader({ user, socket, shared = false, active }: Props) {
           <span className="user" data-testid="current-user">
             {user ?? ''}
           </span>
+          <button type="button" className="btn btn-small" data-testid="change-password" title="Change my password" onClick={() => setChangingPassword(true)}>
+            Password
+          </button>
           <button type="button" className="btn btn-small" data-testid="logout" onClick={() => void logout()}>
             Log out
           </button>
+          {changingPassword && <ChangePasswordDialog user={user} onClose={() => setChangingPassword(false)} />}
         </>
       )}
     </header>

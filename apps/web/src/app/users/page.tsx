@@ -1,0 +1,5 @@
+import { UsersScreen } from '../../components/UsersScreen.tsx';
+
+export default function UsersPage() {
+  return <UsersScreen />;
+}
