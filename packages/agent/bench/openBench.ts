@@ -72,7 +72,7 @@ const pct = (n: number): string => `${n >= 0 ? '+' : ''}${(100 * n).toFixed(1)}%
 await stack.waitForPod('bench', 'open-1');
 console.log(`trace_open bench: ${STEP_SECONDS}s per step; workload = open+close of /etc/hostname in pod bench/open-1; hub → WebSocket client`);
 const roundsFor = await calibrate();
-console.log('target/s   produced/s  delivered/s  lost(kernel/agent/hub)  agentCPU  agentRSS  slowdown(cpu/cycles/instr)  | bpftrace: seen/s  slowdown(cpu/cycles/instr)  podscope/bpftrace');
+console.log('target/s   produced/s  delivered/s  lost(kernel/agent/hub)  agentCPU  agentRSS  hubCPU  slowdown(cpu/cycles/instr)  | bpftrace: seen/s  slowdown(cpu/cycles/instr)  podscope/bpftrace');
 let maxRss = 0;
 const busyRows: string[] = [];
 for (const rate of RATES) {
@@ -81,12 +81,14 @@ for (const rate of RATES) {
   const busyBefore = rate === 0 ? null : await busyAway(rounds);
   const counter = await stack.startRun({ gadget: 'trace_open', target: { namespaces: ['bench'] }, params: RING_SIZE === undefined ? {} : { 'ring-size': RING_SIZE } });
   const u0 = procUsage(agentPid);
+  const h0 = procUsage(stack.hub.pid!);
   let rss = 0;
   const rssTimer = setInterval(() => (rss = Math.max(rss, procUsage(agentPid).rssBytes)), 200);
   const traced = await work(rate);
   await settle(counter.events);
   clearInterval(rssTimer);
   const u1 = procUsage(agentPid);
+  const h1 = procUsage(stack.hub.pid!);
   const delivered = counter.events();
   const busyTraced = rate === 0 ? null : await busyAway(rounds);
   await settle(counter.events);
@@ -113,6 +115,7 @@ for (const rate of RATES) {
       lost.padStart(22),
       `${((100 * (u1.cpuSec - u0.cpuSec)) / traced.seconds).toFixed(0)}%`.padStart(9),
       `${(rss / 1048576).toFixed(0)} MiB`.padStart(9),
+      `${((100 * (h1.cpuSec - h0.cpuSec)) / traced.seconds).toFixed(0)}%`.padStart(7),
       slowdowns(traced).padStart(26),
       '|',
       fmt(bt.events / bt.work.seconds).padStart(16),
