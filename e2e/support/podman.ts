@@ -34,11 +34,12 @@ export interface PodContainer {
  * Starts a long-running container labelled the way kubelet labels one, so the agent reports it as
  * namespace/pod/container. The podman name gets a random suffix so runs never collide.
  */
-export async function startPodContainer(k8s: Omit<PodContainer, 'name'>, opts: { network?: string } = {}): Promise<PodContainer> {
+export async function startPodContainer(k8s: Omit<PodContainer, 'name'>, opts: { network?: string; cpusetCpus?: string } = {}): Promise<PodContainer> {
   const name = `podscope-e2e-${k8s.pod}-${randomBytes(3).toString('hex')}`;
   await podman([
     'run', '-d', '--name', name,
     '--network', opts.network ?? 'none',
+    ...(opts.cpusetCpus !== undefined ? ['--cpuset-cpus', opts.cpusetCpus] : []),
     '--label', `io.kubernetes.pod.namespace=${k8s.namespace}`,
     '--label', `io.kubernetes.pod.name=${k8s.pod}`,
     '--label', `io.kubernetes.container.name=${k8s.container}`,
@@ -49,6 +50,11 @@ export async function startPodContainer(k8s: Omit<PodContainer, 'name'>, opts: {
 
 export async function removeContainer(name: string): Promise<void> {
   await podman(['rm', '--force', '--time', '0', '--ignore', name]);
+}
+
+/** `podman exec -d`: starts argv in the container and returns at once; it ends by itself or with the container. */
+export async function execDetached(name: string, argv: readonly string[]): Promise<void> {
+  await podman(['exec', '-d', name, ...argv]);
 }
 
 /** `podman exec <name> argv...`: the process runc starts is exactly argv (no shell in between). */

@@ -8,6 +8,7 @@ import { aggregateHistograms, bccText, bucketLabel, contiguousBuckets, deltaHist
 import { latestIntervalRows } from '../lib/intervalRows.ts';
 import type { LiveRunFeed } from '../lib/liveRun.ts';
 import { useFeedVersion } from '../lib/useFeedVersion.ts';
+import { HistogramNumbers } from './HistogramNumbers.tsx';
 
 interface Props {
   feed: LiveRunFeed;
@@ -100,20 +101,23 @@ export function HistogramView({ feed, gadgetFields, predicate }: Props) {
           {(selected === ALL ? all : shown).map((h) => `key = ${h.key}\n${bccText(h.buckets, bccUnits[unit ?? ''] ?? (unit ?? 'value'))}`).join('\n\n')}
         </pre>
       ) : (
-        <div className="histogram-chart" data-testid="histogram-chart">
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={data} margin={{ top: 12, right: 24, bottom: 28, left: 12 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#263042" />
-              <XAxis dataKey="label" stroke="#7d8798" fontSize={11} label={{ value: `bucket${unitTitle === '' ? '' : ` (${unitTitle})`}`, position: 'insideBottom', offset: -16, fill: '#7d8798', fontSize: 11 }} />
-              <YAxis stroke="#7d8798" fontSize={11} allowDecimals={false} label={{ value: delta ? 'count (this interval)' : 'count (cumulative)', angle: -90, position: 'insideLeft', fill: '#7d8798', fontSize: 11 }} />
-              <Tooltip contentStyle={{ background: '#141a22', border: '1px solid #263042' }} labelFormatter={(label: unknown) => `${typeof label === 'string' || typeof label === 'number' ? label : ''}${unitTitle === '' ? '' : ` ${unitTitle}`}`} />
-              {shown.length > 1 && <Legend verticalAlign="top" height={24} />}
-              {shown.map((h, i) => (
-                <Bar key={h.key} dataKey={h.key} fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
-              ))}
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
+        <>
+          <div className="histogram-chart" data-testid="histogram-chart">
+            <ResponsiveContainer width="100%" height="100%">
+              <BarChart data={data} margin={{ top: 12, right: 24, bottom: 28, left: 12 }}>
+                <CartesianGrid strokeDasharray="3 3" stroke="#263042" />
+                <XAxis dataKey="label" stroke="#7d8798" fontSize={11} label={{ value: `bucket${unitTitle === '' ? '' : ` (${unitTitle})`}`, position: 'insideBottom', offset: -16, fill: '#7d8798', fontSize: 11 }} />
+                <YAxis stroke="#7d8798" fontSize={11} allowDecimals={false} label={{ value: delta ? 'count (this interval)' : 'count (cumulative)', angle: -90, position: 'insideLeft', fill: '#7d8798', fontSize: 11 }} />
+                <Tooltip contentStyle={{ background: '#141a22', border: '1px solid #263042' }} labelFormatter={(label: unknown) => `${typeof label === 'string' || typeof label === 'number' ? label : ''}${unitTitle === '' ? '' : ` ${unitTitle}`}`} />
+                {shown.length > 1 && <Legend verticalAlign="top" height={24} />}
+                {shown.map((h, i) => (
+                  <Bar key={h.key} dataKey={h.key} fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+                ))}
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+          <HistogramNumbers hists={shown} colors={COLORS} unitTitle={unitTitle} formatValue={fmt} />
+        </>
       )}
     </div>
   );
