@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import { PROTOCOL_VERSION, decodeAgentToHub, encodeFrame, type AgentToHub, type ErrorEnvelope, type GadgetMeta, type HubToAgent, type KernelFeatureMap } from '@podscope/protocol';
+import { PROTOCOL_VERSION, decodeAgentToHubRelayed, encodeFrame, type RelayedAgentToHub, type ErrorEnvelope, type GadgetMeta, type HubToAgent, type KernelFeatureMap } from '@podscope/protocol';
 import type { AgentGrant } from './agentTokenStore.ts';
 import type { AgentLink, AgentRegistry } from './agentRegistry.ts';
 import type { Logger } from './logger.ts';
@@ -49,7 +49,7 @@ export class AgentSession implements AgentLink {
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
-    const decoded = isBinary ? decodeAgentToHub(rawDataBytes(data)) : ({ ok: false, error: textFrameError } as const);
+    const decoded = isBinary ? decodeAgentToHubRelayed(rawDataBytes(data)) : ({ ok: false, error: textFrameError } as const);
     if (!decoded.ok) {
       this.sendError(decoded.error);
       if (this.malformed.bad()) this.close(1008, 'too many malformed frames');
@@ -60,7 +60,7 @@ export class AgentSession implements AgentLink {
     this.handle(decoded.message);
   }
 
-  private handle(msg: AgentToHub): void {
+  private handle(msg: RelayedAgentToHub): void {
     const { registry, runs, logger } = this.deps;
     if (msg.type === 'hello') return this.hello(msg.node, msg.agentVersion, msg.gadgets, msg.features);
     const node = this.node;
@@ -72,7 +72,7 @@ export class AgentSession implements AgentLink {
         return;
       case 'events':
         if (msg.node !== node) return this.wrongNode(msg.node);
-        if (!runs.agentEvents(node, msg.runId, msg.events)) this.tellToStop(msg.runId);
+        if (!runs.agentEvents(node, msg.runId, msg.count, msg.columns)) this.tellToStop(msg.runId);
         return;
       case 'runStatus':
         if (msg.status.node !== node) return this.wrongNode(msg.status.node);

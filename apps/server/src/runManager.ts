@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   PodscopeError,
   encodeFrame,
+  encodeEventColumns,
   eventColumnsOf,
   compileFilter,
   resolveParams,
@@ -169,7 +170,7 @@ export class RunManager {
     if (!run.active || events.length === 0) return;
     const status = run.nodes.get(node);
     if (status !== undefined) status.events += events.length;
-    this.fanOut(run, node, events);
+    this.fanOut(run, node, events.length, eventColumnsOf(events) ?? encodeEventColumns(events));
   }
 
   /** The run's record, for recorders (history, subscribers). */
@@ -243,23 +244,26 @@ export class RunManager {
     }
   }
 
-  /** Fans a batch out to the run's subscribers; false means the agent should not be running this run. */
-  agentEvents(node: string, runId: string, events: EventRecord[]): boolean {
+  /**
+   * Fans an agent's batch out to the run's subscribers: `columns` are its encoded events, already checked
+   * (decodeAgentToHubRelayed) and never decoded here. False means the agent should not be running this run.
+   */
+  agentEvents(node: string, runId: string, count: number, columns: Uint8Array): boolean {
     const run = this.runs.get(runId);
     if (run === undefined || !run.active || !run.targets(node)) return false;
-    if (events.length === 0) return true;
-    this.fanOut(run, node, events);
+    if (count === 0) return true;
+    this.fanOut(run, node, count, columns);
     return true;
   }
 
-  private fanOut(run: RunRecord, node: string, events: EventRecord[]): void {
-    run.events += events.length;
+  private fanOut(run: RunRecord, node: string, count: number, columns: Uint8Array): void {
+    run.events += count;
     const seq = ++run.seq;
     // Encoded once; every subscriber's queue (and the run's history) holds the same bytes. The agent's
     // encoded columns are forwarded as they are: the hub never modifies an agent's events.
-    const bytes = encodeFrame({ v: PROTOCOL_VERSION, type: 'events', runId: run.id, node, seq, events }, { columns: eventColumnsOf(events) });
-    if (run.replayOf === undefined) run.history.push(bytes, events.length);
-    for (const sub of run.subscribers) sub.deliverEvents(run.id, bytes, events.length);
+    const bytes = encodeFrame({ v: PROTOCOL_VERSION, type: 'events', runId: run.id, node, seq, events: [] }, { columns });
+    if (run.replayOf === undefined) run.history.push(bytes, count);
+    for (const sub of run.subscribers) sub.deliverEvents(run.id, bytes, count);
     this.scheduleUpdate(run);
   }
 

@@ -1,10 +1,10 @@
 import { Packr, Unpackr } from 'msgpackr';
 import type { z } from 'zod';
-import { AgentToHub, ClientToHub, HubToAgent, HubToClient } from './messages.ts';
+import { AgentEvents, AgentToHub, ClientToHub, HubToAgent, HubToClient } from './messages.ts';
 import type { ErrorEnvelope } from './errors.ts';
 import { formatZodError } from './errors.ts';
 import { PROTOCOL_VERSION } from './version.ts';
-import { decodeEventColumns, encodeEventColumnsScratch } from './eventColumns.ts';
+import { checkEventColumns, decodeEventColumns, encodeEventColumns, encodeEventColumnsScratch, eventColumnsOf } from './eventColumns.ts';
 
 // Frames are MessagePack; `useRecords` writes each repeated event shape once per frame, so a batch of
 // same-gadget events costs little more than its values.
@@ -47,6 +47,56 @@ function decodeWith<T>(schema: z.ZodType<T>, data: Uint8Array | ArrayBuffer): De
 }
 
 export const decodeAgentToHub = (data: Uint8Array | ArrayBuffer): Decoded<AgentToHub> => decodeWith(AgentToHub, data);
+
+/** An agent's event batch as a relay keeps it: checked like any batch and counted, but not turned into events. */
+export interface RelayedAgentEvents {
+  v: number;
+  type: 'events';
+  runId: string;
+  node: string;
+  seq: number;
+  /** How many events the batch holds. */
+  count: number;
+  /** The batch's encoded columns, as the agent sent them (encodeFrame's `columns` forwards them). */
+  columns: Uint8Array;
+}
+export type RelayedAgentToHub = Exclude<AgentToHub, { type: 'events' }> | RelayedAgentEvents;
+
+/**
+ * decodeAgentToHub for the hub, which only counts and forwards event batches: a batch is checked exactly as
+ * decodeEventColumns checks it (a bad one is the same bad_frame) but its events are never built.
+ */
+export function decodeAgentToHubRelayed(data: Uint8Array | ArrayBuffer): Decoded<RelayedAgentToHub> {
+  let raw: unknown;
+  try {
+    raw = unpackr.unpack(data instanceof Uint8Array ? data : new Uint8Array(data));
+  } catch {
+    return relayedOf(decodeAgentToHub(data));
+  }
+  if (typeof raw !== 'object' || raw === null || !('type' in raw) || raw.type !== 'events' || !('events' in raw) || !(raw.events instanceof Uint8Array)) {
+    return relayedOf(decodeAgentToHub(data));
+  }
+  if ('v' in raw && raw.v !== PROTOCOL_VERSION) return { ok: false, error: { code: 'version_mismatch', message: `protocol version ${String(raw.v)} is not ${PROTOCOL_VERSION}` } };
+  const columns = raw.events;
+  let count: number;
+  try {
+    count = checkEventColumns(columns);
+  } catch (err) {
+    return { ok: false, error: { code: 'bad_frame', message: `malformed event batch: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+  // The envelope (v, runId, node, seq) goes through the schema as usual, with an empty batch in place of the events.
+  const parsed = AgentEvents.safeParse({ ...raw, events: [] });
+  if (!parsed.success) return { ok: false, error: { code: 'bad_frame', message: `malformed message: ${formatZodError(parsed.error)}` } };
+  const { v, runId, node, seq } = parsed.data;
+  return { ok: true, message: { v, type: 'events', runId, node, seq, count, columns } };
+}
+
+/** Any other frame as decodeAgentToHub reads it; a batch that came as plain maps is encoded to columns once. */
+function relayedOf(d: Decoded<AgentToHub>): Decoded<RelayedAgentToHub> {
+  if (!d.ok || d.message.type !== 'events') return d as Decoded<RelayedAgentToHub>;
+  const { v, runId, node, seq, events } = d.message;
+  return { ok: true, message: { v, type: 'events', runId, node, seq, count: events.length, columns: eventColumnsOf(events) ?? encodeEventColumns(events) } };
+}
 export const decodeHubToAgent = (data: Uint8Array | ArrayBuffer): Decoded<HubToAgent> => decodeWith(HubToAgent, data);
 export const decodeClientToHub = (data: Uint8Array | ArrayBuffer): Decoded<ClientToHub> => decodeWith(ClientToHub, data);
 export const decodeHubToClient = (data: Uint8Array | ArrayBuffer): Decoded<HubToClient> => decodeWith(HubToClient, data);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from './fields.ts';
-import { EventColumnsError, decodeEventColumns, encodeEventColumns } from './eventColumns.ts';
-import { decodeAgentToHub, encodeFrame } from './codec.ts';
+import { EventColumnsError, checkEventColumns, decodeEventColumns, encodeEventColumns } from './eventColumns.ts';
+import { decodeAgentToHub, decodeAgentToHubRelayed, encodeFrame } from './codec.ts';
+import { Packr } from 'msgpackr';
 import { PROTOCOL_VERSION } from './version.ts';
 
 const openEvent = (i: number): EventRecord => ({
@@ -102,11 +103,22 @@ describe('event columns', () => {
     for (let i = 0; i < 3000; i++) {
       const c = bytes.slice();
       for (let k = 0; k <= rand(3); k++) c[rand(c.length)] = rand(256);
+      // checkEventColumns (the hub's check without building events) accepts and refuses exactly the same bytes.
+      let decoded: EventRecord[] | Error;
+      let checked: number | Error;
       try {
-        decodeEventColumns(c);
+        decoded = decodeEventColumns(c);
       } catch (err) {
         expect(err).toBeInstanceOf(EventColumnsError);
+        decoded = err as Error;
       }
+      try {
+        checked = checkEventColumns(c);
+      } catch (err) {
+        checked = err as Error;
+      }
+      if (decoded instanceof Error) expect(checked).toEqual(decoded);
+      else expect(checked).toBe(decoded.length);
     }
   });
 
@@ -120,5 +132,31 @@ describe('event columns', () => {
     bad.fill(0xff, bad.length - 20);
     const r = decodeAgentToHub(bad);
     expect(r.ok ? null : r.error.code).toBe('bad_frame');
+  });
+
+  it('relays a batch for the hub: checked and counted, its bytes kept, the same bad_frame as a full decode', () => {
+    const events = Array.from({ length: 50 }, (_, i) => openEvent(i));
+    const frame = encodeFrame({ v: PROTOCOL_VERSION, type: 'events', runId: 'r1', node: 'n1', seq: 7, events });
+    const d = decodeAgentToHubRelayed(frame);
+    if (!d.ok || d.message.type !== 'events') throw new Error(`not relayed: ${JSON.stringify(d)}`);
+    expect({ runId: d.message.runId, node: d.message.node, seq: d.message.seq, count: d.message.count }).toEqual({ runId: 'r1', node: 'n1', seq: 7, count: 50 });
+    expect(decodeEventColumns(d.message.columns)).toEqual(events);
+    // Every truncation and corruption of the batch is refused as decodeAgentToHub refuses it.
+    for (const cut of [1, 10, 40]) {
+      const bad = frame.slice();
+      bad.fill(0xfe, bad.length - cut);
+      const full = decodeAgentToHub(bad);
+      const relayed = decodeAgentToHubRelayed(bad);
+      expect(relayed.ok ? 'ok' : relayed.error).toEqual(full.ok ? 'ok' : full.error);
+    }
+    // A bad envelope around a good batch is refused too.
+    const noSeq = new Packr({ useRecords: true }).pack({ v: PROTOCOL_VERSION, type: 'events', runId: 'r1', node: 'n1', seq: 0, events: encodeEventColumns(events) });
+    expect(decodeAgentToHubRelayed(noSeq)).toMatchObject({ ok: false, error: { code: 'bad_frame' } });
+    // Other messages and batches sent as plain maps come through decodeAgentToHub (the maps encoded once).
+    const maps = new Packr({ useRecords: true }).pack({ v: PROTOCOL_VERSION, type: 'events', runId: 'r2', node: 'n1', seq: 1, events: events.slice(0, 3) });
+    const m = decodeAgentToHubRelayed(maps);
+    expect(m.ok && m.message.type === 'events' ? [m.message.count, decodeEventColumns(m.message.columns)] : m).toEqual([3, events.slice(0, 3)]);
+    const hello = encodeFrame({ v: PROTOCOL_VERSION, type: 'error', error: { code: 'internal', message: 'x' } });
+    expect(decodeAgentToHubRelayed(hello)).toEqual(decodeAgentToHub(hello));
   });
 });

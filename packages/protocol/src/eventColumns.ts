@@ -327,6 +327,12 @@ class Reader {
     this.pos += 4;
     return v;
   }
+  /** Checks a string's length and moves past it (what str() accepts, without building the string). */
+  skipStr(what: string): void {
+    const len = this.u32(what);
+    this.need(len, what);
+    this.pos += len;
+  }
   str(what: string): string {
     const len = this.u32(what);
     this.need(len, what);
@@ -345,63 +351,82 @@ class Reader {
   }
 }
 
-function readColumn(r: Reader, rows: number, key: string): EventValue[] {
+/**
+ * Reads (keep) or only checks (!keep: every length, index and tag, no values built) one column. Both accept and
+ * refuse exactly the same bytes: the values are read the same way, only not stored.
+ */
+function readColumn(r: Reader, rows: number, key: string, keep: boolean): EventValue[] {
   const kind = r.u8(`kind of ${key}`);
-  const out = new Array<EventValue>(rows);
+  const out = keep ? new Array<EventValue>(rows) : noValues;
   switch (kind) {
     case Kind.F64:
       r.need(8 * rows, key);
-      for (let i = 0; i < rows; i++, r.pos += 8) out[i] = r.view.getFloat64(r.pos, true);
+      if (!keep) r.pos += 8 * rows;
+      else for (let i = 0; i < rows; i++, r.pos += 8) out[i] = r.view.getFloat64(r.pos, true);
       return out;
     case Kind.I32:
       r.need(4 * rows, key);
-      for (let i = 0; i < rows; i++, r.pos += 4) out[i] = r.view.getInt32(r.pos, true);
+      if (!keep) r.pos += 4 * rows;
+      else for (let i = 0; i < rows; i++, r.pos += 4) out[i] = r.view.getInt32(r.pos, true);
       return out;
     case Kind.Bool:
       r.need(rows, key);
-      for (let i = 0; i < rows; i++) out[i] = r.buf[r.pos++] === 1;
+      if (!keep) r.pos += rows;
+      else for (let i = 0; i < rows; i++) out[i] = r.buf[r.pos++] === 1;
       return out;
     case Kind.Null:
-      return out.fill(null);
+      return keep ? out.fill(null) : out;
     case Kind.Dict: {
       const size = r.u32(`dictionary of ${key}`);
       // Every entry takes at least its 4-byte length: a size the buffer cannot hold is refused before allocating.
       r.need(4 * size, `dictionary of ${key}`);
       const dict: string[] = [];
-      for (let d = 0; d < size; d++) dict.push(r.str(`dictionary of ${key}`));
+      for (let d = 0; d < size; d++) {
+        if (keep) dict.push(r.str(`dictionary of ${key}`));
+        else r.skipStr(`dictionary of ${key}`);
+      }
       const width = size <= 0x100 ? 1 : size <= 0x10000 ? 2 : 4;
       r.need(width * rows, key);
       for (let i = 0; i < rows; i++) {
         const d = width === 1 ? (r.buf[r.pos] as number) : width === 2 ? r.view.getUint16(r.pos, true) : r.view.getUint32(r.pos, true);
         r.pos += width;
-        const s = dict[d];
-        if (s === undefined) throw new EventColumnsError(`event columns: ${key} refers to dictionary entry ${d} of ${size}`);
-        out[i] = s;
+        if (d >= size) throw new EventColumnsError(`event columns: ${key} refers to dictionary entry ${d} of ${size}`);
+        if (keep) out[i] = dict[d] as string;
       }
       return out;
     }
     case Kind.Str:
       // Every value takes at least its 4-byte length.
       r.need(4 * rows, key);
-      for (let i = 0; i < rows; i++) out[i] = r.str(key);
+      for (let i = 0; i < rows; i++) {
+        if (keep) out[i] = r.str(key);
+        else r.skipStr(key);
+      }
       return out;
     case Kind.Mixed:
       for (let i = 0; i < rows; i++) {
         const tag = r.u8(key);
-        if (tag === Tag.Null) out[i] = null;
-        else if (tag === Tag.False || tag === Tag.True) out[i] = tag === Tag.True;
-        else if (tag === Tag.Num) {
+        if (tag === Tag.Null) {
+          if (keep) out[i] = null;
+        } else if (tag === Tag.False || tag === Tag.True) {
+          if (keep) out[i] = tag === Tag.True;
+        } else if (tag === Tag.Num) {
           r.need(8, key);
-          out[i] = r.view.getFloat64(r.pos, true);
+          if (keep) out[i] = r.view.getFloat64(r.pos, true);
           r.pos += 8;
-        } else if (tag === Tag.Str) out[i] = r.str(key);
-        else throw new EventColumnsError(`event columns: unknown value tag ${tag} in ${key}`);
+        } else if (tag === Tag.Str) {
+          if (keep) out[i] = r.str(key);
+          else r.skipStr(key);
+        } else throw new EventColumnsError(`event columns: unknown value tag ${tag} in ${key}`);
       }
       return out;
     default:
       throw new EventColumnsError(`event columns: unknown column kind ${kind} for ${key}`);
   }
 }
+
+/** What a check-only readColumn returns: nothing is stored. */
+const noValues: EventValue[] = [];
 
 /** The encoded bytes each decoded batch came from (see eventColumnsOf). */
 const sourceBytes = new WeakMap<readonly EventRecord[], Uint8Array>();
@@ -419,8 +444,14 @@ export function isDecodedEventBatch(value: unknown): boolean {
   return Array.isArray(value) && sourceBytes.has(value);
 }
 
-/** Decodes what encodeEventColumns wrote; throws EventColumnsError on malformed input. */
-export function decodeEventColumns(bytes: Uint8Array): EventRecord[] {
+interface ReadBatch {
+  count: number;
+  shapeIds: Uint16Array;
+  shapes: { keys: string[]; cols: EventValue[][] }[];
+}
+
+/** Reads a batch's structure, and its values when `keep`; throws EventColumnsError on malformed input. */
+function readBatch(bytes: Uint8Array, keep: boolean): ReadBatch {
   const r = new Reader(bytes);
   const version = r.u8('version');
   if (version !== EVENT_COLUMNS_VERSION) throw new EventColumnsError(`event columns version ${version} is not ${EVENT_COLUMNS_VERSION}`);
@@ -437,7 +468,7 @@ export function decodeEventColumns(bytes: Uint8Array): EventRecord[] {
     rowsOf[s] = (rowsOf[s] as number) + 1;
   }
   r.pos += count * (wide ? 2 : 1);
-  const shapes: { cols: EventValue[][]; build: Builder }[] = [];
+  const shapes: { keys: string[]; cols: EventValue[][] }[] = [];
   for (let s = 0; s < shapeCount; s++) {
     const keyCount = r.u16('key count');
     const keys: string[] = [];
@@ -445,17 +476,31 @@ export function decodeEventColumns(bytes: Uint8Array): EventRecord[] {
     if (keys.includes('__proto__')) throw new EventColumnsError('event columns: __proto__ is not a field name');
     if (new Set(keys).size !== keys.length) throw new EventColumnsError('event columns: a shape repeats a key');
     const rows = rowsOf[s] as number;
-    shapes.push({ cols: keys.map((k) => readColumn(r, rows, k)), build: accessors(keys, keys.join('\u0000')).build });
+    shapes.push({ keys, cols: keys.map((k) => readColumn(r, rows, k, keep)) });
   }
   if (r.pos !== bytes.length) throw new EventColumnsError(`event columns: ${bytes.length - r.pos} trailing bytes`);
-  const cursor = new Uint32Array(shapeCount);
+  return { count, shapeIds, shapes };
+}
+
+/**
+ * Checks an encoded batch exactly as decodeEventColumns would (every length, index, tag and key) without
+ * building its events, and returns how many it holds: for a relay that forwards the bytes (the hub).
+ */
+export function checkEventColumns(bytes: Uint8Array): number {
+  return readBatch(bytes, false).count;
+}
+
+/** Decodes what encodeEventColumns wrote; throws EventColumnsError on malformed input. */
+export function decodeEventColumns(bytes: Uint8Array): EventRecord[] {
+  const { count, shapeIds, shapes } = readBatch(bytes, true);
+  const builders = shapes.map((shape) => accessors(shape.keys, shape.keys.join('\u0000')).build);
+  const cursor = new Uint32Array(shapes.length);
   const events = new Array<EventRecord>(count);
   for (let i = 0; i < count; i++) {
     const s = shapeIds[i] as number;
     const row = cursor[s] as number;
     cursor[s] = row + 1;
-    const shape = shapes[s] as { cols: EventValue[][]; build: Builder };
-    events[i] = shape.build(shape.cols, row);
+    events[i] = (builders[s] as Builder)((shapes[s] as { cols: EventValue[][] }).cols, row);
   }
   sourceBytes.set(events, bytes);
   return events;
