@@ -24,7 +24,8 @@ export function encodeFrame(message: AgentToHub | HubToAgent | ClientToHub | Hub
 
 export type Decoded<T> = { ok: true; message: T } | { ok: false; error: ErrorEnvelope };
 
-function decodeWith<T>(schema: z.ZodType<T>, data: Uint8Array | ArrayBuffer): Decoded<T> {
+/** The frame's MessagePack value, once its protocol version is checked. */
+function unpackFrame(data: Uint8Array | ArrayBuffer): Decoded<unknown> {
   let raw: unknown;
   try {
     raw = unpackr.unpack(data instanceof Uint8Array ? data : new Uint8Array(data));
@@ -34,16 +35,32 @@ function decodeWith<T>(schema: z.ZodType<T>, data: Uint8Array | ArrayBuffer): De
   if (typeof raw === 'object' && raw !== null && 'v' in raw && raw.v !== PROTOCOL_VERSION) {
     return { ok: false, error: { code: 'version_mismatch', message: `protocol version ${String(raw.v)} is not ${PROTOCOL_VERSION}` } };
   }
-  if (typeof raw === 'object' && raw !== null && 'type' in raw && raw.type === 'events' && 'events' in raw && raw.events instanceof Uint8Array) {
+  return { ok: true, message: raw };
+}
+
+/** An events message whose batch is one `bin` of encoded columns. */
+function hasEncodedBatch(raw: unknown): raw is { type: 'events'; events: Uint8Array } {
+  return typeof raw === 'object' && raw !== null && 'type' in raw && raw.type === 'events' && 'events' in raw && raw.events instanceof Uint8Array;
+}
+
+const badBatch = (err: unknown): Decoded<never> => ({ ok: false, error: { code: 'bad_frame', message: `malformed event batch: ${err instanceof Error ? err.message : String(err)}` } });
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown): Decoded<T> {
+  if (hasEncodedBatch(raw)) {
     try {
       raw = { ...raw, events: decodeEventColumns(raw.events) };
     } catch (err) {
-      return { ok: false, error: { code: 'bad_frame', message: `malformed event batch: ${err instanceof Error ? err.message : String(err)}` } };
+      return badBatch(err);
     }
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: { code: 'bad_frame', message: `malformed message: ${formatZodError(parsed.error)}` } };
   return { ok: true, message: parsed.data };
+}
+
+function decodeWith<T>(schema: z.ZodType<T>, data: Uint8Array | ArrayBuffer): Decoded<T> {
+  const frame = unpackFrame(data);
+  return frame.ok ? parseWith(schema, frame.message) : frame;
 }
 
 export const decodeAgentToHub = (data: Uint8Array | ArrayBuffer): Decoded<AgentToHub> => decodeWith(AgentToHub, data);
@@ -67,27 +84,21 @@ export type RelayedAgentToHub = Exclude<AgentToHub, { type: 'events' }> | Relaye
  * decodeEventColumns checks it (a bad one is the same bad_frame) but its events are never built.
  */
 export function decodeAgentToHubRelayed(data: Uint8Array | ArrayBuffer): Decoded<RelayedAgentToHub> {
-  let raw: unknown;
-  try {
-    raw = unpackr.unpack(data instanceof Uint8Array ? data : new Uint8Array(data));
-  } catch {
-    return relayedOf(decodeAgentToHub(data));
-  }
-  if (typeof raw !== 'object' || raw === null || !('type' in raw) || raw.type !== 'events' || !('events' in raw) || !(raw.events instanceof Uint8Array)) {
-    return relayedOf(decodeAgentToHub(data));
-  }
-  if ('v' in raw && raw.v !== PROTOCOL_VERSION) return { ok: false, error: { code: 'version_mismatch', message: `protocol version ${String(raw.v)} is not ${PROTOCOL_VERSION}` } };
+  const frame = unpackFrame(data);
+  if (!frame.ok) return frame;
+  const raw = frame.message;
+  if (!hasEncodedBatch(raw)) return relayedOf(parseWith(AgentToHub, raw));
   const columns = raw.events;
   let count: number;
   try {
     count = checkEventColumns(columns);
   } catch (err) {
-    return { ok: false, error: { code: 'bad_frame', message: `malformed event batch: ${err instanceof Error ? err.message : String(err)}` } };
+    return badBatch(err);
   }
   // The envelope (v, runId, node, seq) goes through the schema as usual, with an empty batch in place of the events.
-  const parsed = AgentEvents.safeParse({ ...raw, events: [] });
-  if (!parsed.success) return { ok: false, error: { code: 'bad_frame', message: `malformed message: ${formatZodError(parsed.error)}` } };
-  const { v, runId, node, seq } = parsed.data;
+  const parsed = parseWith(AgentEvents, { ...raw, events: [] });
+  if (!parsed.ok) return parsed;
+  const { v, runId, node, seq } = parsed.message;
   return { ok: true, message: { v, type: 'events', runId, node, seq, count, columns } };
 }
 
