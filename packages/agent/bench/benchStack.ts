@@ -1,7 +1,7 @@
 // A real hub + agent for benchmarks: separate processes started the way scripts/run.sh starts them, plus a
 // logged-in REST/WebSocket client that subscribes to runs like a browser does.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,10 +107,12 @@ export class BenchStack {
     const hub = spawn(hubCommand[0]!, hubCommand.slice(1), { cwd: join(repo, 'apps/server'), env, stdio: ['ignore', 'ignore', 'inherit'] });
     const url = `http://127.0.0.1:${port}`;
     await until('the hub', async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true);
-    // BENCH_AGENT_NODE_ARGS / BENCH_HUB_NODE_ARGS: extra node flags for the agent / hub (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
+    // BENCH_AGENT_NODE_ARGS / BENCH_HUB_NODE_ARGS: extra node flags for the agent / hub (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
+    // --cpu-prof-interval=5000 to profile it; BENCH_AGENT_STDOUT=<file> keeps the agent's stdout, e.g. for --trace-gc).
     const agentNodeArgs = (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
     const agentCommand = unpinned(['node', ...agentNodeArgs, join(repo, 'packages/agent/bin/podscope-agent.mjs'), 'serve', '--hub', `ws://127.0.0.1:${port}/agent`, '--token', token, '--node', node]);
-    const agent = spawn(agentCommand[0]!, agentCommand.slice(1), { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const agentOut = process.env.BENCH_AGENT_STDOUT === undefined ? 'ignore' : openSync(process.env.BENCH_AGENT_STDOUT, 'w');
+    const agent = spawn(agentCommand[0]!, agentCommand.slice(1), { env, stdio: ['ignore', agentOut, 'inherit'] });
     const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ username: 'admin', password }) });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     if (!login.ok || cookie === '') throw new Error(`login failed: ${login.status}`);

@@ -21,7 +21,12 @@ export interface RingReaderOptions {
   /** Timer bounds in ms: busy rings are polled at the minimum, idle ones back off to the maximum. */
   readonly minIntervalMs?: number;
   readonly maxIntervalMs?: number;
-  /** Upper bound of records per onEvents call, so one callback never holds the loop for long. */
+  /**
+   * Records per onEvents call (default 512, the agent's wire batch). A drain that is behind decodes thousands of
+   * records; handed over in small chunks, each is encoded and sent before the next is decoded, so events die in
+   * V8's young generation. Measured with trace_open at 250k events/s: one mark-compact instead of 13, and
+   * the agent's peak RSS 84 MiB instead of 124–190 MiB (2048: 124–137 MiB; 256: 93–95 MiB).
+   */
   readonly maxBatch?: number;
   readonly onError?: (err: unknown) => void;
 }
@@ -105,7 +110,7 @@ export class RingReader {
   }
 
   private drainRecords(): number {
-    const maxBatch = this.opts.maxBatch ?? 65536;
+    const maxBatch = this.opts.maxBatch ?? 512;
     const { data, bytes, words, mask, opts } = this;
     // x86 keeps loads in order, so reading the producer position before the headers is an acquire.
     const producer = Atomics.load(this.producerWords, 0) + Atomics.load(this.producerWords, 1) * TWO_32;
