@@ -17,6 +17,8 @@ export class LoginPage {
   async open(): Promise<void> {
     await this.page.goto(`${this.baseUrl}/`);
     await expect(this.username).toBeVisible();
+    // The button is enabled once React has hydrated the form (a click before would submit it natively).
+    await expect(this.submit).toBeEnabled();
   }
 
   async logIn(username: string, password: string): Promise<void> {

@@ -10,8 +10,6 @@ function safeNext(): string {
 }
 
 export function LoginForm() {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Until React has hydrated the form, a click would submit it natively: no sign-in, and the fields in the URL.
@@ -20,16 +18,17 @@ export function LoginForm() {
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    // Read the fields themselves: text typed before the page hydrated is in the inputs but not in the state.
+    // The inputs are uncontrolled: what was typed before the page hydrated stays in them (a controlled input's
+    // empty state would overwrite it at hydration), and is read here.
     const form = new FormData(e.currentTarget);
-    const typed = (name: string, state: string): string => {
+    const typed = (name: string): string => {
       const v = form.get(name);
-      return typeof v === 'string' && v !== '' ? v : state;
+      return typeof v === 'string' ? v : '';
     };
     setBusy(true);
     setError(null);
     try {
-      await hubClient.login(typed('username', username), typed('password', password));
+      await hubClient.login(typed('username'), typed('password'));
       window.location.assign(safeNext());
     } catch (err) {
       const env = errorEnvelopeOf(err);
@@ -46,11 +45,11 @@ export function LoginForm() {
       <p className="muted">Live eBPF tracing for Kubernetes workloads</p>
       <label className="field">
         <span>Username</span>
-        <input data-testid="login-username" name="username" autoComplete="username" autoFocus required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <input data-testid="login-username" name="username" autoComplete="username" autoFocus required />
       </label>
       <label className="field">
         <span>Password</span>
-        <input data-testid="login-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input data-testid="login-password" name="password" type="password" autoComplete="current-password" required />
       </label>
       {error !== null && (
         <div className="error-box" role="alert" data-testid="login-error">
